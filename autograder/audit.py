@@ -1,0 +1,161 @@
+"""``in5400 audit``: are the hidden tests any good?
+
+For each notebook it grades, through the real grading path (nbgrader autograde,
+the guarded executor and the trusted re-check):
+
+* the solution (must get full marks),
+* the blank student notebook (must get 0),
+* every mutant in ``tests/corpus/<notebook>/<grade_id>/mutant_*.py`` (must lose points),
+* every variant in ``tests/corpus/<notebook>/<grade_id>/variant_*.py`` (must get full marks).
+
+A corpus file is the whole source of one answer cell; the submission holds the
+solution in every other answer cell.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from autograder.course import available_notebooks, notebooks_dir, repo_root, solutions_dir
+from autograder.grade import Result, Settings, grade_class
+
+SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One submission of the audit and what it must get."""
+
+    notebook: str
+    kind: str  # solution, blank, mutant, variant
+    grade_id: str
+    name: str
+    description: str
+
+    @property
+    def student(self) -> str:
+        return "--".join(part for part in (self.kind, self.grade_id, self.name) if part)
+
+
+def corpus_dir(root: Path | None = None) -> Path:
+    return (root or repo_root()) / "tests" / "corpus"
+
+
+def solution_sources(notebook: str, root: Path | None = None) -> dict[str, str]:
+    """``{grade_id: source}`` of the solution's answer cells, without the solution markers."""
+    nb = nbformat.read(solutions_dir(root) / f"{notebook}.ipynb", as_version=4)
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: SOLUTION_MARKERS.sub("", cell.source)
+        for cell in nb.cells
+        if cell.metadata.get("nbgrader", {}).get("solution")
+    }
+
+
+def student_notebook(notebook: str, answers: dict[str, str], root: Path | None = None):
+    """The student notebook with the given answer cells filled in."""
+    nb = nbformat.read(notebooks_dir(root) / f"{notebook}.ipynb", as_version=4)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in answers:
+            cell.source = answers[grade_id]
+    return nb
+
+
+def describe(source: str) -> str:
+    match = re.match(r'\s*(?:"""|\'\'\'|#)\s*(.+?)(?:"""|\'\'\'|\n|$)', source)
+    return match.group(1).strip() if match else ""
+
+
+def corpus_cases(notebook: str, root: Path | None = None) -> list[tuple[Case, str]]:
+    """Mutants and variants of a notebook with their answer-cell source."""
+    cases = []
+    folder = corpus_dir(root) / notebook
+    for path in sorted(folder.glob("*/*.py")):
+        kind, _, name = path.stem.partition("_")
+        if kind not in ("mutant", "variant"):
+            continue
+        source = path.read_text(encoding="utf-8")
+        cases.append((Case(notebook, kind, path.parent.name, name, describe(source)), source))
+    return cases
+
+
+def build_submissions(notebooks: list[str], folder: Path, root: Path | None = None) -> list[Case]:
+    """Write every audit submission to ``folder/<case>/<notebook>.ipynb``; return the cases."""
+    cases = []
+    for notebook in notebooks:
+        solution = solution_sources(notebook, root)
+        entries = [
+            (Case(notebook, "solution", "", "", "the instructor's solution"), solution),
+            (Case(notebook, "blank", "", "", "the unmodified student notebook"), {}),
+        ]
+        for case, source in corpus_cases(notebook, root):
+            if case.grade_id not in solution:
+                raise ValueError(
+                    f"corpus folder {case.grade_id!r} is not an answer cell of {notebook}"
+                )
+            entries.append((case, {**solution, case.grade_id: source}))
+        for case, answers in entries:
+            path = folder / case.student / f"{notebook}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(student_notebook(notebook, answers, root), path)
+            cases.append(case)
+    return cases
+
+
+def verdict(case: Case, result: Result) -> tuple[bool, str]:
+    """Whether the case got what it must, and a short explanation."""
+    full = result.score == result.max_score and result.status == "ok"
+    if case.kind in ("solution", "variant"):
+        return (
+            full,
+            "full marks" if full else f"{result.score:g}/{result.max_score:g} {result.status}",
+        )
+    if case.kind == "blank":
+        zero = result.score == 0 and result.status == "ok"
+        return (
+            zero,
+            "0 points" if zero else f"{result.score:g}/{result.max_score:g} {result.status}",
+        )
+    lost = [cell for cell, (score, top) in result.cells.items() if score < top]
+    killed = result.score < result.max_score
+    return killed, ("killed by " + ", ".join(lost)) if killed else "SURVIVED (full marks)"
+
+
+def run_audit(notebooks: list[str] | None = None, jobs: int = 2, out: Path | None = None) -> int:
+    """Grade every audit case and print a table per notebook; exit status 1 if any case fails."""
+    names = notebooks or available_notebooks()
+    with tempfile.TemporaryDirectory(prefix="in5400-audit-") as tmp:
+        work = out or Path(tmp)
+        submissions = work / "submissions"
+        cases = build_submissions(names, submissions)
+        settings = Settings(out=work / "graded", jobs=jobs, feedback=False, batch_size=6)
+        results = {(r.student, r.notebook): r for r in grade_class(submissions, settings, names)}
+    return report(cases, results)
+
+
+def report(cases: list[Case], results: dict[tuple[str, str], Result]) -> int:
+    failures = 0
+    for notebook in dict.fromkeys(case.notebook for case in cases):
+        mine = [case for case in cases if case.notebook == notebook]
+        print(f"\n{notebook}")
+        for case in mine:
+            ok, why = verdict(case, results[(case.student, notebook)])
+            failures += not ok
+            label = f"{case.kind} {case.grade_id} {case.name}".strip()
+            print(f"  {'ok ' if ok else 'BAD'} {label:<58} {why}")
+        mutants = [c for c in mine if c.kind == "mutant"]
+        variants = [c for c in mine if c.kind == "variant"]
+        killed = sum(verdict(c, results[(c.student, notebook)])[0] for c in mutants)
+        accepted = sum(verdict(c, results[(c.student, notebook)])[0] for c in variants)
+        print(
+            f"  mutants killed {killed}/{len(mutants)}, variants accepted {accepted}/{len(variants)}"
+        )
+    print(
+        f"\n{'all audit cases behave' if not failures else f'{failures} audit case(s) misbehave'}"
+    )
+    return 1 if failures else 0

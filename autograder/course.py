@@ -1,0 +1,42 @@
+"""Where the course's files live, and which notebooks it has."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The nbgrader assignment that holds all of lecture 5's notebooks.
+ASSIGNMENT = "lecture5"
+
+#: The notebooks in teaching order (file stems in solutions/ and notebooks/).
+NOTEBOOKS: tuple[str, ...] = (
+    "01_correlation",
+    "02_padding_stride",
+    "03_receptive_field",
+    "04_pooling",
+    "05_separable_conv",
+    "06_visualization",
+    "07_cifar10_cnn_vs_dense",
+)
+
+#: nbgrader's configuration for every run (copied into each temporary course directory).
+NBGRADER_CONFIG = Path(__file__).with_name("nbgrader_config.py")
+
+
+def repo_root() -> Path:
+    """The course repository: ``$IN5400_COURSE_ROOT`` or the checkout this package is in."""
+    return Path(os.environ.get("IN5400_COURSE_ROOT", Path(__file__).resolve().parents[1]))
+
+
+def solutions_dir(root: Path | None = None) -> Path:
+    return (root or repo_root()) / "solutions"
+
+
+def notebooks_dir(root: Path | None = None) -> Path:
+    return (root or repo_root()) / "notebooks"
+
+
+def available_notebooks(root: Path | None = None) -> list[str]:
+    """The notebooks of ``NOTEBOOKS`` that have a solution file, in teaching order."""
+    folder = solutions_dir(root)
+    return [name for name in NOTEBOOKS if (folder / f"{name}.ipynb").exists()]

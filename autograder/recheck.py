@@ -1,0 +1,386 @@
+"""The trusted re-check: run the hidden tests again where the student's code cannot reach them.
+
+In the notebook kernel, student code and tests share one process, so a
+submission can rig the tests (patch ``np.testing``, empty later cells, swallow
+exceptions...). The re-check therefore
+
+1. runs only the student's answer cells, in a fresh sandboxed interpreter
+   (``autograder.sandbox_worker``), after the solution's setup code;
+2. runs every test cell of the *solution* (hidden tests included) in the
+   grader's own process, where each name the answer cells defined is a proxy:
+   calling it sends the arguments to the sandbox and gets plain data back;
+3. compares, cell by cell, with what nbgrader awarded.
+
+A cell the re-check fails but nbgrader passed loses its points and the
+notebook's status becomes ``tampered``, with the cells and messages in the
+detail. A cell it cannot judge (a test that inspects an object that stayed in
+the sandbox, such as a returned ``nn.Module``, or an argument that cannot be
+sent) keeps nbgrader's points and is named in the detail as not re-checked.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from autograder import wire
+from autograder.course import solutions_dir
+from autograder.sandbox import MEMORY_ENV, SANDBOX_USER_ENV, SCRATCH_ROOT_ENV
+
+HIDDEN_MARKERS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$", re.MULTILINE)
+#: Exceptions a student's function may raise that the tests look for by type.
+KNOWN_ERRORS = {
+    name: getattr(builtins, name)
+    for name in (
+        "ValueError",
+        "TypeError",
+        "IndexError",
+        "KeyError",
+        "ZeroDivisionError",
+        "AssertionError",
+        "NotImplementedError",
+        "RuntimeError",
+        "AttributeError",
+        "NameError",
+        "RecursionError",
+        "MemoryError",
+    )
+}
+
+
+class Unverifiable(Exception):
+    """The re-check cannot judge this test cell (it keeps nbgrader's result)."""
+
+
+class SandboxGone(RuntimeError):
+    """The sandbox process died or did not answer in time."""
+
+
+@dataclass(frozen=True)
+class Cells:
+    """What the re-check runs, taken from the solution and the submission."""
+
+    setup: list[str]
+    answers: list[list[str]]  # [grade_id, source] of the student's answer cells
+    tests: list[tuple[str, str]]  # (grade_id, source) of the solution's test cells
+
+
+def load_cells(solution: Path, submission: Path) -> Cells:
+    source = nbformat.read(solution, as_version=4)
+    submitted = nbformat.read(submission, as_version=4)
+    setup, tests, answer_ids = [], [], []
+    for cell in source.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta:
+            continue
+        if meta.get("grade"):
+            tests.append((meta["grade_id"], HIDDEN_MARKERS.sub("", cell.source)))
+        elif meta.get("solution"):
+            answer_ids.append(meta["grade_id"])
+        elif meta.get("locked"):
+            setup.append(cell.source)
+    by_id = {}
+    for cell in submitted.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("solution") and meta.get("grade_id") in answer_ids:
+            by_id.setdefault(meta["grade_id"], cell.source)
+    answers = [[grade_id, by_id[grade_id]] for grade_id in answer_ids if grade_id in by_id]
+    return Cells(setup, answers, tests)
+
+
+class Sandbox:
+    """A sandbox worker holding the student's answer cells; restarts itself when it dies."""
+
+    def __init__(self, cells: Cells, env: dict[str, str], cell_timeout: float) -> None:
+        self.cells = cells
+        self.env = env
+        self.cell_timeout = cell_timeout
+        self.skipped: dict[int, str] = {}  # answer cells left out: they hung or killed the worker
+        self.cell_errors: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        self.values: dict[str, Any] = {}
+        self.opaque_count = 0
+        self.process: subprocess.Popen | None = None
+        self.start()
+
+    # -- process management
+    def start(self) -> None:
+        for _ in range(len(self.cells.answers) + 1):
+            answers = [a for i, a in enumerate(self.cells.answers) if i not in self.skipped]
+            kept = [i for i in range(len(self.cells.answers)) if i not in self.skipped]
+            self._spawn()
+            try:
+                self._send({"setup": self.cells.setup, "answers": answers}, [])
+                self._initialise(kept)
+                return
+            except SandboxGone as gone:
+                index = getattr(gone, "index", None)
+                self.close()
+                if index is None:
+                    raise
+                self.skipped[kept[index]] = str(gone)
+        raise SandboxGone("the answer cells could not be run")
+
+    def _spawn(self) -> None:
+        to_child_read, to_child_write = os.pipe()
+        from_child_read, from_child_write = os.pipe()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "autograder.sandbox_worker",
+                str(to_child_read),
+                str(from_child_write),
+            ],
+            pass_fds=(to_child_read, from_child_write),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=self.env,
+            start_new_session=True,
+        )
+        os.close(to_child_read)
+        os.close(from_child_write)
+        self.write_fd, self.read_fd = to_child_write, from_child_read
+
+    def _initialise(self, kept: list[int]) -> None:
+        current = None
+        while True:
+            header, blobs = self._receive(self.cell_timeout, index=current)
+            event = header.get("event")
+            if event == "start":
+                current = int(header["index"])
+            elif event == "end":
+                if header.get("error"):
+                    self.cell_errors[self.cells.answers[kept[current]][0]] = str(header["error"])
+                current = None
+            elif event == "ready":
+                self.names = {str(k): str(v) for k, v in header["names"].items()}
+                self.values = wire.decode(header["value"], blobs, trusted=False)
+                return
+            else:
+                raise SandboxGone(f"unexpected message {str(header)[:80]}")
+
+    def close(self) -> None:
+        if self.process is not None:
+            import signal
+
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
+            for fd in (self.write_fd, self.read_fd):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            self.process = None
+
+    # -- messages
+    def _send(self, header: dict[str, Any], blobs: list[bytes]) -> None:
+        try:
+            with os.fdopen(os.dup(self.write_fd), "wb") as stream:
+                wire.send(stream, header, blobs)
+        except (BrokenPipeError, OSError) as error:
+            raise SandboxGone(f"the sandbox is gone ({error})") from None
+
+    def _receive(self, timeout: float, index: int | None = None):
+        deadline = time.monotonic() + timeout
+        reader = _DeadlineReader(self.read_fd, deadline)
+        try:
+            return wire.receive(reader)
+        except (EOFError, TimeoutError, wire.WireError) as error:
+            gone = SandboxGone(
+                "did not finish in time" if isinstance(error, TimeoutError) else "the process died"
+            )
+            gone.index = index
+            raise gone from None
+
+    def call(self, name: str, args: tuple, kwargs: dict[str, Any], forbid: bool) -> Any:
+        encoder = wire.Encoder(allow_pickle=True)
+        try:
+            header = {
+                "name": name,
+                "args": encoder.encode(list(args)),
+                "kwargs": encoder.encode(dict(kwargs)),
+                "forbid": forbid,
+            }
+        except Exception as error:  # noqa: BLE001 - e.g. an object pickle cannot handle
+            raise Unverifiable(f"cannot send the arguments of {name}: {error}") from None
+        if self.process is None:
+            self.start()
+        self._send(header, encoder.blobs)
+        try:
+            reply, blobs = self._receive(self.cell_timeout)
+        except SandboxGone as gone:
+            self.close()
+            raise TimeoutError(f"{name}(...) {gone}") from None
+        if "error" in reply:
+            error = reply["error"]
+            kind = KNOWN_ERRORS.get(error.get("type"), RuntimeError)
+            if error.get("type") == "ForbiddenCallError":
+                from in5400lib.testing import ForbiddenCallError
+
+                kind = ForbiddenCallError
+            message = (
+                error.get("message", "") if kind is not RuntimeError else error.get("detail", "")
+            )
+            raise kind(message)
+        value = wire.decode(reply["value"], blobs, trusted=False)
+        if _contains_opaque(value):
+            self.opaque_count += 1
+        return value
+
+
+class _DeadlineReader:
+    """A binary stream over a file descriptor whose reads fail after a deadline."""
+
+    def __init__(self, fd: int, deadline: float) -> None:
+        self.fd, self.deadline = fd, deadline
+
+    def read(self, size: int) -> bytes:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+            raise TimeoutError
+        return os.read(self.fd, min(size, 1 << 20))
+
+
+def _contains_opaque(value: Any) -> bool:
+    if isinstance(value, wire.Opaque):
+        return True
+    if isinstance(value, list | tuple):
+        return any(_contains_opaque(v) for v in value)
+    if isinstance(value, dict):
+        return any(_contains_opaque(v) for v in value.values())
+    return False
+
+
+class RemoteFunction:
+    """Stands for a student's function in the trusted test namespace."""
+
+    def __init__(self, sandbox: Sandbox, name: str) -> None:
+        self.sandbox, self.__name__ = sandbox, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from in5400lib.testing import forbidding
+
+        return self.sandbox.call(self.__name__, args, kwargs, forbid=forbidding())
+
+
+@dataclass
+class Verdict:
+    passed: dict[str, bool | None]  # grade_id -> passed / failed / None (not judged)
+    messages: dict[str, str]
+
+
+def run_tests(cells: Cells, env: dict[str, str], cell_timeout: float) -> Verdict:
+    """Run the solution's test cells against the sandboxed answers; judge each cell."""
+    passed: dict[str, bool | None] = {}
+    messages: dict[str, str] = {}
+    try:
+        sandbox = Sandbox(cells, env, cell_timeout)
+    except SandboxGone as gone:
+        return Verdict({g: False for g, _ in cells.tests}, {g: str(gone) for g, _ in cells.tests})
+    try:
+        namespace: dict[str, Any] = {"__name__": "__recheck__"}
+        from autograder.sandbox_worker import without_magics
+
+        for source in cells.setup:
+            exec(compile(without_magics(source), "<setup>", "exec"), namespace)
+        for name, kind in sandbox.names.items():
+            namespace[name] = (
+                RemoteFunction(sandbox, name) if kind == "callable" else sandbox.values[name]
+            )
+        for grade_id, source in cells.tests:
+            opaque_before = sandbox.opaque_count
+            try:
+                exec(compile(without_magics(source), f"<{grade_id}>", "exec"), namespace)
+                passed[grade_id] = True
+            except Unverifiable as why:
+                passed[grade_id], messages[grade_id] = None, str(why)
+            except Exception as error:  # noqa: BLE001 - a failing test, whatever it raised
+                if sandbox.opaque_count > opaque_before:
+                    passed[grade_id] = None
+                    messages[grade_id] = "tests an object that stays in the sandbox"
+                else:
+                    passed[grade_id] = False
+                    messages[grade_id] = f"{type(error).__name__}: {error}"[:300]
+    finally:
+        sandbox.close()
+    return verdict_with_skips(Verdict(passed, messages), sandbox)
+
+
+def verdict_with_skips(verdict: Verdict, sandbox: Sandbox) -> Verdict:
+    for index, why in sandbox.skipped.items():
+        verdict.messages[f"answer {sandbox.cells.answers[index][0]}"] = f"not run: {why}"
+    return verdict
+
+
+def sandbox_env(settings, sandbox_user: str, scratch_root: Path) -> dict[str, str]:
+    from autograder.grade import grading_environment
+
+    env = {**os.environ, **grading_environment(settings, scratch_root, scratch_root, sandbox_user)}
+    env[SCRATCH_ROOT_ENV] = str(scratch_root)
+    env[MEMORY_ENV] = str(settings.memory_bytes)
+    env[SANDBOX_USER_ENV] = sandbox_user
+    return env
+
+
+def recheck_results(results, to_grade, infos, settings, sandbox_user: str) -> None:
+    """Apply the re-check to the results of one batch (in place)."""
+    import tempfile
+
+    by_pair = {(s.student, s.notebook): s for s in to_grade.values()}
+    for result in results:
+        submission = by_pair.get((result.student, result.notebook))
+        if submission is None or not result.cells:
+            continue
+        scratch = Path(tempfile.mkdtemp(prefix="in5400-recheck-"))
+        if sandbox_user:
+            os.chmod(scratch, 0o1777)
+        try:
+            cells = load_cells(
+                solutions_dir(settings.course_root) / f"{result.notebook}.ipynb", submission.path
+            )
+            verdict = run_tests(
+                cells, sandbox_env(settings, sandbox_user, scratch), settings.cell_timeout
+            )
+        finally:
+            import shutil
+
+            shutil.rmtree(scratch, ignore_errors=True)
+        apply_verdict(result, verdict)
+
+
+def apply_verdict(result, verdict: Verdict) -> None:
+    """Per cell, keep the lower of nbgrader's score and the re-check's; flag disagreement."""
+    disagreements, unjudged = [], []
+    for grade_id, (score, top) in result.cells.items():
+        outcome = verdict.passed.get(grade_id, False)
+        if outcome is None:
+            unjudged.append(grade_id)
+        elif outcome is False and score > 0:
+            result.cells[grade_id] = [0.0, top]
+            disagreements.append(f"{grade_id}: {verdict.messages.get(grade_id, 'failed')}")
+    result.score = sum(score for score, _ in result.cells.values())
+    notes = []
+    if disagreements:
+        result.status = "tampered" if result.status == "ok" else result.status
+        notes.append(
+            "passed in the notebook but failed the trusted re-check: " + "; ".join(disagreements)
+        )
+    if unjudged:
+        notes.append("not re-checked: " + ", ".join(unjudged))
+    if notes:
+        result.detail = " | ".join(part for part in [result.detail, *notes] if part)

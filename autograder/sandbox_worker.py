@@ -1,0 +1,114 @@
+"""The untrusted side of the re-check: run a student's answer cells and serve calls.
+
+Started by ``autograder.recheck`` as ``python -m autograder.sandbox_worker R W``
+where R and W are pipe file descriptors. It receives the setup code and the
+answer cells, enters the sandbox, executes the cells one by one (reporting each
+start and end, so the grader knows which cell hung or killed it), then answers
+``call`` requests with plain data (see ``autograder.wire``). Its standard
+output and error go nowhere: nothing the student prints reaches the grader.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import traceback
+from typing import Any
+
+from autograder import wire
+from autograder.sandbox import SEED_CODE, enter_sandbox
+
+MAGIC = re.compile(r"^\s*[%!].*$", re.MULTILINE)
+
+
+def without_magics(source: str) -> str:
+    """IPython magics and shell escapes become blank lines (plain Python executes the rest)."""
+    return MAGIC.sub("", source)
+
+
+class Worker:
+    def __init__(self, incoming, outgoing) -> None:
+        self.incoming, self.outgoing = incoming, outgoing
+        self.namespace: dict[str, Any] = {"__name__": "__main__"}
+        self.handles: dict[int, Any] = {}
+
+    def reply(self, header: dict[str, Any], value: Any = None, with_value: bool = False) -> None:
+        blobs: list[bytes] = []
+        if with_value:
+            encoder = wire.Encoder(allow_pickle=False, keep_opaque=self.keep)
+            header["value"] = encoder.encode(value)
+            blobs = encoder.blobs
+        wire.send(self.outgoing, header, blobs)
+
+    def keep(self, value: Any) -> int:
+        handle = len(self.handles) + 1
+        self.handles[handle] = value
+        return handle
+
+    def run_cells(self, setup: list[str], answers: list[list[str]]) -> None:
+        exec(SEED_CODE, {})
+        for source in setup:
+            exec(compile(without_magics(source), "<setup>", "exec"), self.namespace)
+        before = set(self.namespace)
+        for index, (grade_id, source) in enumerate(answers):
+            self.reply({"event": "start", "index": index})
+            error = None
+            try:
+                exec(compile(without_magics(source), f"<{grade_id}>", "exec"), self.namespace)
+            except BaseException as exc:  # noqa: BLE001 - report whatever the cell raised
+                error = f"{type(exc).__name__}: {exc}"
+            self.reply({"event": "end", "index": index, "error": error})
+        names = {
+            name: "callable" if callable(value) else "value"
+            for name, value in self.namespace.items()
+            if name not in before and not name.startswith("_") and type(value).__name__ != "module"
+        }
+        values = {name: self.namespace[name] for name, kind in names.items() if kind == "value"}
+        self.reply({"event": "ready", "names": names}, values, with_value=True)
+
+    def serve(self) -> None:
+        from in5400lib.testing import forbid_torch
+
+        while True:
+            try:
+                request, blobs = wire.receive(self.incoming)
+            except EOFError:
+                return
+            try:
+                args = wire.decode(
+                    request["args"], blobs, trusted=True, resolve_opaque=self.handles.get
+                )
+                kwargs = wire.decode(
+                    request["kwargs"], blobs, trusted=True, resolve_opaque=self.handles.get
+                )
+                function = self.namespace[request["name"]]
+                if request.get("forbid"):
+                    with forbid_torch(request["name"]):
+                        result = function(*args, **kwargs)
+                else:
+                    result = function(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - the student's exception goes back
+                detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                self.reply(
+                    {"error": {"type": type(exc).__name__, "message": str(exc), "detail": detail}}
+                )
+                continue
+            try:
+                self.reply({"ok": True}, result, with_value=True)
+            except wire.WireError as exc:
+                self.reply({"error": {"type": "WireError", "message": str(exc), "detail": ""}})
+
+
+def main(argv: list[str]) -> None:
+    incoming = os.fdopen(int(argv[1]), "rb")
+    outgoing = os.fdopen(int(argv[2]), "wb")
+    init, _ = wire.receive(incoming)
+    enter_sandbox()
+    worker = Worker(incoming, outgoing)
+    worker.run_cells(init["setup"], init["answers"])
+    worker.serve()
+
+
+if __name__ == "__main__":
+    main(sys.argv)

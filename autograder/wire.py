@@ -1,0 +1,177 @@
+"""Messages between the grader and the sandboxed re-check worker.
+
+A message is a JSON header plus binary blobs, each prefixed with its length.
+Values are encoded as tagged JSON; numpy arrays and torch tensors travel as
+``.npy`` blobs (``allow_pickle=False``).
+
+Trust goes one way. What the grader sends may contain pickled objects (a torch
+model a test built, for the worker to call a student's function on); what the
+worker sends back is decoded with ``trusted=False``, which accepts plain data
+only and never unpickles. A value the worker cannot express as plain data
+comes back as an ``Opaque`` handle that only the worker can resolve.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import pickle
+import struct
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+import numpy as np
+
+MAX_MESSAGE = 1 << 30  # bytes; larger messages are refused
+_LENGTH = struct.Struct("!Q")
+
+
+class WireError(RuntimeError):
+    """A message that could not be encoded, read or trusted."""
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A value that stayed in the worker (e.g. an ``nn.Module`` a student's function returned)."""
+
+    handle: int
+    type_name: str
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} object in the sandbox>"
+
+
+def _array_to_bytes(array: np.ndarray) -> bytes:
+    if array.dtype.hasobject:
+        raise WireError("arrays of Python objects cannot be sent")
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _array_from_bytes(blob: bytes) -> np.ndarray:
+    return np.load(io.BytesIO(blob), allow_pickle=False)
+
+
+class Encoder:
+    """Turns a value into (JSON-able structure, blobs)."""
+
+    def __init__(self, allow_pickle: bool, keep_opaque=None) -> None:
+        self.blobs: list[bytes] = []
+        self.allow_pickle = allow_pickle
+        self.keep_opaque = keep_opaque  # callable storing a value, returning its handle
+
+    def _blob(self, data: bytes) -> int:
+        self.blobs.append(data)
+        return len(self.blobs) - 1
+
+    def encode(self, value: Any) -> Any:
+        if value is None or isinstance(value, bool | str):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"int": str(value)}
+        if isinstance(value, float):
+            return value if math.isfinite(value) else {"float": repr(value)}
+        if isinstance(value, Opaque):
+            return {"opaque": value.handle, "type": value.type_name}
+        if type(value) in (list, tuple):
+            return {type(value).__name__: [self.encode(v) for v in value]}
+        if type(value) is dict and all(isinstance(k, str) for k in value):
+            return {"dict": {k: self.encode(v) for k, v in value.items()}}
+        if isinstance(value, np.ndarray) and type(value) is np.ndarray:
+            return {"ndarray": self._blob(_array_to_bytes(value))}
+        if isinstance(value, np.generic) and not isinstance(value, np.object_):
+            return {"npscalar": self._blob(_array_to_bytes(np.asarray(value)))}
+        tensor = _as_tensor(value)
+        if tensor is not None:
+            array = tensor.detach().cpu().numpy()
+            return {
+                "tensor": self._blob(_array_to_bytes(array)),
+                "grad": bool(tensor.requires_grad),
+            }
+        if self.allow_pickle:
+            return {"pickle": self._blob(pickle.dumps(value))}
+        if self.keep_opaque is not None:
+            return {"opaque": self.keep_opaque(value), "type": type(value).__name__}
+        raise WireError(f"cannot send a {type(value).__name__}")
+
+
+def _as_tensor(value: Any):
+    module = type(value).__module__
+    if not module.startswith("torch"):
+        return None
+    import torch
+
+    return value if type(value) in (torch.Tensor, torch.nn.Parameter) else None
+
+
+def decode(node: Any, blobs: list[bytes], trusted: bool, resolve_opaque=None) -> Any:
+    """Rebuild a value; with ``trusted=False`` only plain data is accepted."""
+    if node is None or isinstance(node, bool | str | float):
+        return node
+    if not isinstance(node, dict) or len(node) not in (1, 2):
+        raise WireError(f"malformed value {str(node)[:80]}")
+    (tag, payload), *rest = node.items()
+    if tag == "int":
+        return int(payload)
+    if tag == "float":
+        return float(payload)
+    if tag in ("list", "tuple"):
+        items = [decode(v, blobs, trusted, resolve_opaque) for v in payload]
+        return items if tag == "list" else tuple(items)
+    if tag == "dict":
+        return {str(k): decode(v, blobs, trusted, resolve_opaque) for k, v in payload.items()}
+    if tag == "ndarray":
+        return _array_from_bytes(blobs[payload])
+    if tag == "npscalar":
+        return _array_from_bytes(blobs[payload])[()]
+    if tag == "tensor":
+        import torch
+
+        tensor = torch.from_numpy(_array_from_bytes(blobs[payload]).copy())
+        return tensor.requires_grad_(True) if dict(rest).get("grad") else tensor
+    if tag == "opaque":
+        handle = int(payload)
+        if resolve_opaque is not None:
+            return resolve_opaque(handle)
+        return Opaque(handle, str(dict(rest).get("type", "object")))
+    if tag == "pickle" and trusted:
+        return pickle.loads(blobs[payload])
+    raise WireError(f"refused a value tagged {tag!r}")
+
+
+def send(stream: BinaryIO, header: dict[str, Any], blobs: list[bytes]) -> None:
+    parts = [json.dumps(header).encode(), *blobs]
+    stream.write(_LENGTH.pack(len(parts)))
+    for part in parts:
+        stream.write(_LENGTH.pack(len(part)))
+        stream.write(part)
+    stream.flush()
+
+
+def _read_exact(stream: BinaryIO, size: int) -> bytes:
+    data = bytearray()
+    while len(data) < size:
+        chunk = stream.read(size - len(data))
+        if not chunk:
+            raise EOFError("the other side closed the connection")
+        data += chunk
+    return bytes(data)
+
+
+def receive(stream: BinaryIO) -> tuple[dict[str, Any], list[bytes]]:
+    (count,) = _LENGTH.unpack(_read_exact(stream, _LENGTH.size))
+    if not 1 <= count <= 100_000:
+        raise WireError(f"a message with {count} parts")
+    parts, total = [], 0
+    for _ in range(count):
+        (size,) = _LENGTH.unpack(_read_exact(stream, _LENGTH.size))
+        total += size
+        if total > MAX_MESSAGE:
+            raise WireError("message too large")
+        parts.append(_read_exact(stream, size))
+    header = json.loads(parts[0])
+    if not isinstance(header, dict):
+        raise WireError("a message header must be a JSON object")
+    return header, parts[1:]

@@ -1,0 +1,102 @@
+"""How fast is `in5400 grade`? Plain nbgrader (serial) vs `in5400 grade --jobs 1` vs `--jobs 2`.
+
+A generated class: each student hands in every notebook that has a solution; a
+third of them perfect (the solution), a third blank (the student version), a
+third wrong (one mutant from the audit corpus per notebook). All three runs grade
+the same files in one process run, one after the other, so the ratios compare
+like with like.
+
+    python benchmarks/grading_speed.py --students 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from autograder.audit import corpus_cases, solution_sources, student_notebook
+from autograder.course import ASSIGNMENT, available_notebooks
+from autograder.grade import Settings, grade_class, prepare
+from autograder.nbgrader_run import nbgrader
+
+
+def make_class(folder: Path, students: int, notebooks: list[str]) -> None:
+    for index in range(students):
+        kind = ("perfect", "blank", "wrong")[index % 3]
+        for name in notebooks:
+            answers = solution_sources(name) if kind != "blank" else {}
+            if kind == "wrong":
+                mutants = [(c, s) for c, s in corpus_cases(name) if c.kind == "mutant"]
+                if mutants:
+                    case, source = mutants[index % len(mutants)]
+                    answers = {**answers, case.grade_id: source}
+            path = folder / f"student{index:03d}" / f"{name}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(student_notebook(name, answers), path)
+
+
+def plain_nbgrader(submissions: Path, work: Path, notebooks: list[str]) -> float:
+    """One `nbgrader autograde` over the whole class in a standard course directory."""
+    settings = Settings(out=work)
+    template = prepare(settings, notebooks)
+    course = work / "plain"
+    shutil.copytree(template, course)
+    for student in sorted(submissions.iterdir()):
+        target = course / "submitted" / student.name / ASSIGNMENT
+        shutil.copytree(student, target)
+    env = {"IN5400_FAST": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    start = time.perf_counter()
+    result = nbgrader(course, "autograde", ASSIGNMENT, "--force", env=env)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(result.stdout[-2000:])
+    return elapsed
+
+
+def ours(submissions: Path, out: Path, notebooks: list[str], jobs: int) -> float:
+    settings = Settings(out=out, jobs=jobs, feedback=True, recheck=True)
+    prepare(settings, notebooks)  # the one-off template build is not part of the timing
+    start = time.perf_counter()
+    grade_class(submissions, settings, notebooks, progress=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=12)
+    args = parser.parse_args()
+    notebooks = available_notebooks()
+    with tempfile.TemporaryDirectory(prefix="grading-bench-") as tmp:
+        root = Path(tmp)
+        make_class(root / "submissions", args.students, notebooks)
+        count = args.students * len(notebooks)
+        print(
+            f"{args.students} students x {len(notebooks)} notebooks = {count} notebooks, "
+            f"{os.cpu_count()} cores"
+        )
+        plain = plain_nbgrader(root / "submissions", root / "plain-out", notebooks)
+        serial = ours(root / "submissions", root / "serial", notebooks, jobs=1)
+        parallel = ours(root / "submissions", root / "parallel", notebooks, jobs=2)
+    print()
+    print("| run | wall time (s) | s per notebook | s per student | speed-up vs plain nbgrader |")
+    print("|---|---:|---:|---:|---:|")
+    for label, seconds in [
+        ("plain `nbgrader autograde` (serial, no re-check, no feedback)", plain),
+        ("`in5400 grade --jobs 1` (re-check + feedback)", serial),
+        ("`in5400 grade --jobs 2` (re-check + feedback)", parallel),
+    ]:
+        print(
+            f"| {label} | {seconds:.1f} | {seconds / count:.2f} | {seconds / args.students:.1f} "
+            f"| {plain / seconds:.2f}x |"
+        )
+    print(f"\nparallel speed-up, --jobs 2 vs --jobs 1: {serial / parallel:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+"""Shared fixtures: where the repository and the CIFAR-10 data are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SUBSET = ROOT.parent / "shared" / "data" / "cifar-10-subset" / "cifar-10-batches-py"
+
+
+@pytest.fixture(scope="session")
+def cifar_dir() -> Path:
+    """The extracted CIFAR-10 batches the tests use (the real subset in CI)."""
+    path = Path(os.environ.get("IN5400_DATA_DIR", SUBSET))
+    if not path.exists():
+        pytest.skip(f"no CIFAR-10 data at {path}: set IN5400_DATA_DIR")
+    return path

@@ -1,0 +1,13 @@
+"""Off-by-one output size: H - F_h instead of H - F_h + 1."""
+import numpy as np
+
+
+def corr2d(x, w):
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    if w.shape[0] > x.shape[0] or w.shape[1] > x.shape[1]:
+        raise ValueError("kernel larger than input")
+    out = np.zeros((x.shape[0] - w.shape[0], x.shape[1] - w.shape[1]))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[i:i + w.shape[0], j:j + w.shape[1]] * w)
+    return out
