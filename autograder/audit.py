@@ -139,23 +139,25 @@ def run_audit(notebooks: list[str] | None = None, jobs: int = 2, out: Path | Non
 
 
 def report(cases: list[Case], results: dict[tuple[str, str], Result]) -> int:
-    failures = 0
+    """Print every case and a summary table; return 1 if any case did not get what it must."""
+    failures, summary = 0, []
     for notebook in dict.fromkeys(case.notebook for case in cases):
-        mine = [case for case in cases if case.notebook == notebook]
         print(f"\n{notebook}")
-        for case in mine:
+        counts = {"solution": [0, 0], "blank": [0, 0], "mutant": [0, 0], "variant": [0, 0]}
+        for case in (c for c in cases if c.notebook == notebook):
             ok, why = verdict(case, results[(case.student, notebook)])
             failures += not ok
+            counts[case.kind][0] += ok
+            counts[case.kind][1] += 1
             label = f"{case.kind} {case.grade_id} {case.name}".strip()
             print(f"  {'ok ' if ok else 'BAD'} {label:<58} {why}")
-        mutants = [c for c in mine if c.kind == "mutant"]
-        variants = [c for c in mine if c.kind == "variant"]
-        killed = sum(verdict(c, results[(c.student, notebook)])[0] for c in mutants)
-        accepted = sum(verdict(c, results[(c.student, notebook)])[0] for c in variants)
-        print(
-            f"  mutants killed {killed}/{len(mutants)}, variants accepted {accepted}/{len(variants)}"
-        )
+        summary.append((notebook, counts))
     print(
-        f"\n{'all audit cases behave' if not failures else f'{failures} audit case(s) misbehave'}"
+        "\n| notebook | solution full marks | blank gets 0 | mutants killed | variants accepted |"
     )
+    print("|---|---|---|---|---|")
+    for notebook, counts in summary:
+        cells = [f"{good}/{total}" for good, total in counts.values()]
+        print(f"| {notebook} | " + " | ".join(cells) + " |")
+    print("\nall audit cases behave" if not failures else f"\n{failures} audit case(s) misbehave")
     return 1 if failures else 0

@@ -34,51 +34,40 @@ def code(source: str) -> NotebookNode:
     return nbformat.v4.new_code_cell(source.strip("\n"))
 
 
-def setup(source: str, grade_id: str = "setup") -> NotebookNode:
-    """A locked code cell that students cannot change (imports, data)."""
+def _graded(source: str, grade_id: str, *, grade: bool, solution: bool, **extra) -> NotebookNode:
+    """A code cell with nbgrader metadata; locked cells cannot be edited or deleted."""
     cell = code(source)
+    locked = not solution
     cell.metadata["nbgrader"] = {
-        "grade": False,
-        "solution": False,
-        "locked": True,
+        "grade": grade,
+        "solution": solution,
+        "locked": locked,
+        **extra,
         "grade_id": grade_id,
         "schema_version": SCHEMA_VERSION,
     }
-    cell.metadata["deletable"] = False
-    cell.metadata["editable"] = False
+    if locked:
+        cell.metadata["deletable"] = False
+        cell.metadata["editable"] = False
     return cell
+
+
+def setup(source: str, grade_id: str = "setup") -> NotebookNode:
+    """A locked code cell that students cannot change (imports, data)."""
+    return _graded(source, grade_id, grade=False, solution=False)
 
 
 def answer(grade_id: str, source: str) -> NotebookNode:
     """An autograded answer cell; ``grade_id`` is the graded function's name."""
-    cell = code(source)
-    cell.metadata["nbgrader"] = {
-        "grade": False,
-        "solution": True,
-        "locked": False,
-        "grade_id": grade_id,
-        "schema_version": SCHEMA_VERSION,
-    }
-    return cell
+    return _graded(source, grade_id, grade=False, solution=True)
 
 
 def tests(grade_id: str, source: str, points: int) -> NotebookNode:
     """A locked test cell worth ``points``; ``grade_id`` is ``test_<function>_<property>``."""
-    cell = code(source)
-    cell.metadata["nbgrader"] = {
-        "grade": True,
-        "solution": False,
-        "locked": True,
-        "points": points,
-        "grade_id": grade_id,
-        "schema_version": SCHEMA_VERSION,
-    }
-    cell.metadata["deletable"] = False
-    cell.metadata["editable"] = False
-    return cell
+    return _graded(source, grade_id, grade=True, solution=False, points=points)
 
 
-def write_notebook(path: str | Path, cells: list[NotebookNode], title: str | None = None) -> None:
+def write_notebook(path: str | Path, cells: list[NotebookNode]) -> None:
     """Write ``cells`` as a Python 3 notebook with stable cell ids and no outputs."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {

@@ -44,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--batch-size", type=int, default=4, help="students per nbgrader run")
     grade.add_argument("--no-feedback", action="store_true")
     grade.add_argument("--no-recheck", action="store_true", help="skip the trusted re-check")
+    grade.add_argument(
+        "--lms-pattern",
+        help="regular expression with groups student_id and file_id for the file names in an LMS "
+        "zip (default: Canvas bulk download names)",
+    )
 
     merge = commands.add_parser("merge", help="combine shard results into OUT/grades.csv")
     merge.add_argument("out", type=Path)
@@ -92,6 +97,7 @@ def _grade(args: argparse.Namespace) -> int:
     from autograder.grade import Settings, grade_class
     from autograder.lms import unpack_if_zip
 
+    pattern = {"pattern": args.lms_pattern} if args.lms_pattern else {}
     settings = Settings(
         out=args.out,
         jobs=args.jobs,
@@ -102,7 +108,11 @@ def _grade(args: argparse.Namespace) -> int:
         feedback=not args.no_feedback,
         recheck=not args.no_recheck,
     )
-    submissions = unpack_if_zip(args.submissions, args.out)
+    try:
+        submissions = unpack_if_zip(args.submissions, args.out, **pattern)
+    except ValueError as error:
+        print(f"in5400 grade: {error}", file=sys.stderr)
+        return 2
     results = grade_class(submissions, settings, args.notebook, args.shard)
     counts: dict[str, int] = {}
     for result in results:

@@ -20,6 +20,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -273,6 +274,7 @@ def grade_batch(
             from autograder.recheck import recheck_results
 
             recheck_results(results, to_grade, infos, settings, sandbox_user)
+        keep_autograded(job, to_grade, settings.out / "autograded")
         if settings.feedback:
             copy_feedback(job, to_grade, settings.out / "feedback", env)
     finally:
@@ -346,15 +348,12 @@ def _from_gradebook(
         for name, value in (grades or {}).items()
         if name.startswith(prefix)
     }
-    state = {"status": "crashed", "detail": ""}
     if status_file.exists():
         state = json.loads(status_file.read_text())
+    else:
+        state = {"status": "crashed", "detail": f"nbgrader could not grade it: {_last_error(log)}"}
     if not cells:
-        tail = " | ".join(line for line in log.splitlines() if "ERROR" in line)[-400:]
-        detail = state.get("detail") or f"nbgrader could not grade the notebook: {tail}"
-        return _zero(
-            submission, info, "crashed" if state["status"] == "ok" else state["status"], detail, key
-        )
+        return _zero(submission, info, state["status"], state["detail"], key)
     for grade_id, points in info.points.items():
         cells.setdefault(grade_id, [0.0, points])
     score = sum(value[0] for value in cells.values())
@@ -368,6 +367,23 @@ def _from_gradebook(
         cells,
         key,
     )
+
+
+def _last_error(log: str) -> str:
+    """The last exception line of an nbgrader log (e.g. ``KeyError: 'grade_id'``)."""
+    pattern = re.compile(r"^\s*([A-Za-z_.]*(Error|Exception|Exit)\b.*)$")
+    errors = [m.group(1) for line in log.splitlines() if (m := pattern.match(line))]
+    return errors[-1][:300] if errors else "see the nbgrader log"
+
+
+def keep_autograded(job: Path, students: dict[str, Submission], dest: Path) -> None:
+    """Keep each executed notebook (hidden tests and outputs included) for the TAs to inspect."""
+    for sid, submission in students.items():
+        executed = job / "autograded" / sid / ASSIGNMENT / f"{submission.notebook}.ipynb"
+        if executed.exists():
+            target = dest / submission.student / f"{submission.notebook}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(executed, target)
 
 
 def copy_feedback(

@@ -16,6 +16,15 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # leaving "needs manual grade".
 c.OverwriteCells.add_missing_cells = True
 
+# A duplicated test cell must not stop the notebook from being graded.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "autograder.sanitize.DropDuplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Execution: nbgrader's Execute, extended with a per-notebook wall-clock cap and
 # a recorded status when the kernel dies (see autograder/execute.py).
 c.Autograde.autograde_preprocessors = [

@@ -26,8 +26,9 @@ import re
 import select
 import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,10 @@ KNOWN_ERRORS = {
 }
 
 
+#: Seconds the sandbox may take to start Python and run the solution's setup code.
+STARTUP_TIMEOUT = 180
+
+
 class Unverifiable(Exception):
     """The re-check cannot judge this test cell (it keeps nbgrader's result)."""
 
@@ -73,6 +78,8 @@ class Cells:
     setup: list[str]
     answers: list[list[str]]  # [grade_id, source] of the student's answer cells
     tests: list[tuple[str, str]]  # (grade_id, source) of the solution's test cells
+    notebook: str = ""  # file name of the submission, copied into the sandbox
+    notebook_bytes: bytes = b""
 
 
 def load_cells(solution: Path, submission: Path) -> Cells:
@@ -95,7 +102,7 @@ def load_cells(solution: Path, submission: Path) -> Cells:
         if cell.cell_type == "code" and meta.get("solution") and meta.get("grade_id") in answer_ids:
             by_id.setdefault(meta["grade_id"], cell.source)
     answers = [[grade_id, by_id[grade_id]] for grade_id in answer_ids if grade_id in by_id]
-    return Cells(setup, answers, tests)
+    return Cells(setup, answers, tests, solution.name, submission.read_bytes())
 
 
 class Sandbox:
@@ -120,7 +127,9 @@ class Sandbox:
             kept = [i for i in range(len(self.cells.answers)) if i not in self.skipped]
             self._spawn()
             try:
-                self._send({"setup": self.cells.setup, "answers": answers}, [])
+                init = {"setup": self.cells.setup, "answers": answers}
+                init["notebook"] = self.cells.notebook
+                self._send(init, [self.cells.notebook_bytes])
                 self._initialise(kept)
                 return
             except SandboxGone as gone:
@@ -156,7 +165,9 @@ class Sandbox:
     def _initialise(self, kept: list[int]) -> None:
         current = None
         while True:
-            header, blobs = self._receive(self.cell_timeout, index=current)
+            # Before the first answer cell the worker starts Python and runs the setup code.
+            timeout = self.cell_timeout if current is not None else STARTUP_TIMEOUT
+            header, blobs = self._receive(timeout, index=current)
             event = header.get("event")
             if event == "start":
                 current = int(header["index"])
@@ -291,11 +302,13 @@ def run_tests(cells: Cells, env: dict[str, str], cell_timeout: float) -> Verdict
     try:
         sandbox = Sandbox(cells, env, cell_timeout)
     except SandboxGone as gone:
-        return Verdict({g: False for g, _ in cells.tests}, {g: str(gone) for g, _ in cells.tests})
+        # It failed before any student code ran: nothing to judge, nbgrader's scores stand.
+        why = f"the re-check could not start ({gone})"
+        return Verdict({g: None for g, _ in cells.tests}, {g: why for g, _ in cells.tests})
     try:
-        namespace: dict[str, Any] = {"__name__": "__recheck__"}
-        from autograder.sandbox_worker import without_magics
+        from autograder.sandbox_worker import notebook_namespace, without_magics
 
+        namespace = notebook_namespace()
         for source in cells.setup:
             exec(compile(without_magics(source), "<setup>", "exec"), namespace)
         for name, kind in sandbox.names.items():
@@ -338,28 +351,21 @@ def sandbox_env(settings, sandbox_user: str, scratch_root: Path) -> dict[str, st
 
 
 def recheck_results(results, to_grade, infos, settings, sandbox_user: str) -> None:
-    """Apply the re-check to the results of one batch (in place)."""
-    import tempfile
-
+    """Re-check the cells nbgrader passed in one batch's results; update them in place."""
     by_pair = {(s.student, s.notebook): s for s in to_grade.values()}
     for result in results:
         submission = by_pair.get((result.student, result.notebook))
-        if submission is None or not result.cells:
-            continue
-        scratch = Path(tempfile.mkdtemp(prefix="in5400-recheck-"))
-        if sandbox_user:
-            os.chmod(scratch, 0o1777)
-        try:
-            cells = load_cells(
-                solutions_dir(settings.course_root) / f"{result.notebook}.ipynb", submission.path
-            )
-            verdict = run_tests(
-                cells, sandbox_env(settings, sandbox_user, scratch), settings.cell_timeout
-            )
-        finally:
-            import shutil
-
-            shutil.rmtree(scratch, ignore_errors=True)
+        passed = {grade_id for grade_id, (score, _) in result.cells.items() if score > 0}
+        if submission is None or not passed:
+            continue  # nothing to withdraw: the re-check can only lower a score
+        solution = solutions_dir(settings.course_root) / f"{result.notebook}.ipynb"
+        cells = load_cells(solution, submission.path)
+        cells = replace(cells, tests=[t for t in cells.tests if t[0] in passed])
+        with tempfile.TemporaryDirectory(prefix="in5400-recheck-") as scratch:
+            if sandbox_user:
+                os.chmod(scratch, 0o1777)
+            env = sandbox_env(settings, sandbox_user, Path(scratch))
+            verdict = run_tests(cells, env, settings.cell_timeout)
         apply_verdict(result, verdict)
 
 

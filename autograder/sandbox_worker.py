@@ -20,6 +20,18 @@ from autograder import wire
 from autograder.sandbox import SEED_CODE, enter_sandbox
 
 MAGIC = re.compile(r"^\s*[%!].*$", re.MULTILINE)
+#: The module both sides execute the notebook's code in, so that objects of classes a setup
+#: cell defines pickle by the same name in the grader and in the sandbox.
+NOTEBOOK_MODULE = "in5400_notebook"
+
+
+def notebook_namespace() -> dict[str, Any]:
+    """A fresh module registered as ``NOTEBOOK_MODULE``; returns its namespace."""
+    import types
+
+    module = types.ModuleType(NOTEBOOK_MODULE)
+    sys.modules[NOTEBOOK_MODULE] = module
+    return module.__dict__
 
 
 def without_magics(source: str) -> str:
@@ -30,7 +42,7 @@ def without_magics(source: str) -> str:
 class Worker:
     def __init__(self, incoming, outgoing) -> None:
         self.incoming, self.outgoing = incoming, outgoing
-        self.namespace: dict[str, Any] = {"__name__": "__main__"}
+        self.namespace = notebook_namespace()
         self.handles: dict[int, Any] = {}
 
     def reply(self, header: dict[str, Any], value: Any = None, with_value: bool = False) -> None:
@@ -103,8 +115,12 @@ class Worker:
 def main(argv: list[str]) -> None:
     incoming = os.fdopen(int(argv[1]), "rb")
     outgoing = os.fdopen(int(argv[2]), "wb")
-    init, _ = wire.receive(incoming)
+    init, blobs = wire.receive(incoming)
     enter_sandbox()
+    if init.get("notebook") and blobs:
+        # Like the kernel, the answers see a copy of their own notebook and nothing else.
+        with open(os.path.basename(init["notebook"]), "wb") as handle:
+            handle.write(blobs[0])
     worker = Worker(incoming, outgoing)
     worker.run_cells(init["setup"], init["answers"])
     worker.serve()

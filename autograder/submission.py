@@ -61,8 +61,8 @@ def validate(path: Path, expected_ids: set[str], ids_by_notebook: dict[str, set[
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise MalformedSubmission(f"not valid JSON: {error}") from None
-    if not isinstance(data, dict) or "cells" not in data:
-        raise MalformedSubmission("not a Jupyter notebook (no 'cells' list)")
+    if not isinstance(data, dict) or "nbformat" not in data:
+        raise MalformedSubmission("not a Jupyter notebook (no 'nbformat' field)")
     major = data.get("nbformat")
     if major != 4:
         raise MalformedSubmission(f"unsupported notebook format version {major!r} (expected 4)")

@@ -171,8 +171,8 @@ def graded(tmp_path_factory):
     settings = Settings(
         out=folder / "out",
         jobs=2,
-        cell_timeout=5,
-        notebook_timeout=40,
+        cell_timeout=10,
+        notebook_timeout=90,
         memory_bytes=2 * 2**30,
         batch_size=3,
     )
@@ -242,6 +242,7 @@ def test_malformed_files_are_reported_with_the_reason(graded, student, reason):
 
 def test_infinite_loop_times_out_and_keeps_the_points_that_finished(graded):
     assert row(graded, "infinite_loop")["status"] == "timeout"
+    assert "ran past the time limit" in row(graded, "infinite_loop")["detail"]
     assert score(graded, "infinite_loop") == DENSE + 1  # dense_params cells and Z_BY_HAND
 
 
@@ -290,7 +291,8 @@ def test_tampering_gets_no_undeserved_points_and_is_flagged(graded, student):
 def test_the_grader_is_invisible_and_printing_success_changes_nothing(graded):
     assert score(graded, "detects_grader") == score(graded, "fake_pass_message")
     assert row(graded, "fake_pass_message")["status"] == "ok"
-    assert score(graded, "fake_pass_message") == TOTAL - 9  # every corr2d and conv2d_flip cell lost
+    # dense_params (3) + Z_BY_HAND (1) + the shape-only corr2d test (zeros of the right shape)
+    assert score(graded, "fake_pass_message") == DENSE + 2
 
 
 def test_student_code_runs_in_a_scratch_copy_holding_only_its_notebook(graded):
