@@ -16,7 +16,9 @@ what is already graded, and a changed submission is graded again.
 
 from __future__ import annotations
 
+import atexit
 import csv
+import functools
 import hashlib
 import json
 import os
@@ -33,6 +35,7 @@ from pathlib import Path
 
 from autograder.course import ASSIGNMENT, available_notebooks, solutions_dir
 from autograder.nbgrader_run import generate_assignment, make_course_dir, nbgrader
+from autograder.sandbox import MEMORY_ENV, SANDBOX_USER_ENV, SCRATCH_ROOT_ENV
 from autograder.submission import MalformedSubmission, Submission, discover, validate
 
 STATUSES = ("ok", "timeout", "crashed", "malformed", "missing", "tampered")
@@ -231,7 +234,7 @@ def grade_batch(
         return results
 
     job = Path(tempfile.mkdtemp(prefix="job-", dir=private_dir(settings.work / "jobs")))
-    scratch_root = Path(tempfile.mkdtemp(prefix="in5400-scratch-"))
+    scratch_root = process_scratch_root(bool(sandbox_user))
     try:
         make_course_dir(job)
         shutil.copy(template / "gradebook.db", job / "gradebook.db")
@@ -239,8 +242,6 @@ def grade_batch(
             target = job / "submitted" / sid / ASSIGNMENT / f"{submission.notebook}.ipynb"
             target.parent.mkdir(parents=True)
             shutil.copy(submission.path, target)
-        if sandbox_user:
-            os.chmod(scratch_root, 0o1777)
         status_dir = job / "status"
         status_dir.mkdir()
         budget = settings.notebook_timeout * len(to_grade) + 180
@@ -273,26 +274,37 @@ def grade_batch(
         if settings.recheck:
             from autograder.recheck import recheck_results
 
-            recheck_results(results, to_grade, infos, settings, sandbox_user)
+            recheck_results(results, to_grade, settings, sandbox_user, scratch_root)
         keep_autograded(job, to_grade, settings.out / "autograded")
         if settings.feedback:
             copy_feedback(job, to_grade, settings.out / "feedback", env)
     finally:
         shutil.rmtree(job, ignore_errors=True)
-        shutil.rmtree(scratch_root, ignore_errors=True)
+        for leftover in scratch_root.iterdir():
+            shutil.rmtree(leftover, ignore_errors=True)
     return results
 
 
+@functools.cache
+def process_scratch_root(shared_with_sandbox_user: bool) -> Path:
+    """This grader process's folder for sandboxes' scratch directories (removed at exit)."""
+    root = Path(tempfile.mkdtemp(prefix="in5400-scratch-"))
+    if shared_with_sandbox_user:
+        os.chmod(root, 0o1777)
+    atexit.register(shutil.rmtree, root, True)
+    return root
+
+
 def grading_environment(
-    settings: Settings, scratch_root: Path, status_dir: Path, sandbox_user: str
+    settings: Settings, scratch_root: Path, status_dir: Path | None, sandbox_user: str
 ) -> dict[str, str]:
-    """Environment for nbgrader and, through the sandbox kernel, the student's code."""
+    """Environment for nbgrader and the sandboxes (which remove the grader's own variables)."""
     return {
         "JUPYTER_PATH": str(settings.work),  # our kernels/python3 comes first
-        "IN5400_STATUS_DIR": str(status_dir),
-        "IN5400_SCRATCH_ROOT": str(scratch_root),
-        "IN5400_KERNEL_MEMORY": str(settings.memory_bytes),
-        "IN5400_SANDBOX_USER": sandbox_user,
+        "IN5400_STATUS_DIR": str(status_dir or ""),
+        SCRATCH_ROOT_ENV: str(scratch_root),
+        MEMORY_ENV: str(settings.memory_bytes),
+        SANDBOX_USER_ENV: sandbox_user,
         "IN5400_FAST": "1",
         "PYTHONHASHSEED": "0",
         "OMP_NUM_THREADS": "1",

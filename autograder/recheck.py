@@ -20,13 +20,15 @@ sent) keeps nbgrader's points and is named in the detail as not re-checked.
 
 from __future__ import annotations
 
+import atexit
 import builtins
 import os
 import re
 import select
+import signal
+import socket
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,7 +38,6 @@ import nbformat
 
 from autograder import wire
 from autograder.course import solutions_dir
-from autograder.sandbox import MEMORY_ENV, SANDBOX_USER_ENV, SCRATCH_ROOT_ENV
 
 HIDDEN_MARKERS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$", re.MULTILINE)
 #: Exceptions a student's function may raise that the tests look for by type.
@@ -117,7 +118,7 @@ class Sandbox:
         self.names: dict[str, str] = {}
         self.values: dict[str, Any] = {}
         self.opaque_count = 0
-        self.process: subprocess.Popen | None = None
+        self.process: Child | None = None
         self.start()
 
     # -- process management
@@ -143,21 +144,7 @@ class Sandbox:
     def _spawn(self) -> None:
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "autograder.sandbox_worker",
-                str(to_child_read),
-                str(from_child_write),
-            ],
-            pass_fds=(to_child_read, from_child_write),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=self.env,
-            start_new_session=True,
-        )
+        self.process = Zygote.shared(self.env).fork(to_child_read, from_child_write)
         os.close(to_child_read)
         os.close(from_child_write)
         self.write_fd, self.read_fd = to_child_write, from_child_read
@@ -184,19 +171,13 @@ class Sandbox:
 
     def close(self) -> None:
         if self.process is not None:
-            import signal
-
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait()
+            self.process.kill()
+            self.process = None
             for fd in (self.write_fd, self.read_fd):
                 try:
                     os.close(fd)
                 except OSError:
                     pass
-            self.process = None
 
     # -- messages
     def _send(self, header: dict[str, Any], blobs: list[bytes]) -> None:
@@ -252,6 +233,68 @@ class Sandbox:
         if _contains_opaque(value):
             self.opaque_count += 1
         return value
+
+
+class Child:
+    """A sandbox process forked by the zygote (its own session: killed as a group)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def kill(self) -> None:
+        for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, 9)):
+            try:
+                target()
+                return
+            except (ProcessLookupError, PermissionError):
+                continue
+
+
+class Zygote:
+    """One pre-warmed ``sandbox_zygote`` per grader process and sandbox environment."""
+
+    _instance: Zygote | None = None
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        parent, child = socket.socketpair()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "autograder.sandbox_zygote", str(child.fileno())],
+            pass_fds=(child.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+        child.close()
+        self.channel = parent
+        self.replies = parent.makefile("rb")
+        if self.replies.readline().strip() != b"ready":
+            raise SandboxGone("the sandbox zygote did not start")
+        atexit.register(self.stop)
+
+    @classmethod
+    def shared(cls, env: dict[str, str]) -> Zygote:
+        zygote = cls._instance
+        if zygote is None or zygote.env != env or zygote.process.poll() is not None:
+            if zygote is not None:
+                zygote.stop()
+            zygote = cls._instance = cls(env)
+        return zygote
+
+    def fork(self, read_fd: int, write_fd: int) -> Child:
+        socket.send_fds(self.channel, [b"fork"], [read_fd, write_fd])
+        line = self.replies.readline().strip()
+        if not line.isdigit():
+            raise SandboxGone("the sandbox zygote stopped")
+        return Child(int(line))
+
+    def stop(self) -> None:
+        self.channel.close()
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 class _DeadlineReader:
@@ -343,14 +386,10 @@ def verdict_with_skips(verdict: Verdict, sandbox: Sandbox) -> Verdict:
 def sandbox_env(settings, sandbox_user: str, scratch_root: Path) -> dict[str, str]:
     from autograder.grade import grading_environment
 
-    env = {**os.environ, **grading_environment(settings, scratch_root, scratch_root, sandbox_user)}
-    env[SCRATCH_ROOT_ENV] = str(scratch_root)
-    env[MEMORY_ENV] = str(settings.memory_bytes)
-    env[SANDBOX_USER_ENV] = sandbox_user
-    return env
+    return {**os.environ, **grading_environment(settings, scratch_root, None, sandbox_user)}
 
 
-def recheck_results(results, to_grade, infos, settings, sandbox_user: str) -> None:
+def recheck_results(results, to_grade, settings, sandbox_user: str, scratch_root: Path) -> None:
     """Re-check the cells nbgrader passed in one batch's results; update them in place."""
     by_pair = {(s.student, s.notebook): s for s in to_grade.values()}
     for result in results:
@@ -361,12 +400,8 @@ def recheck_results(results, to_grade, infos, settings, sandbox_user: str) -> No
         solution = solutions_dir(settings.course_root) / f"{result.notebook}.ipynb"
         cells = load_cells(solution, submission.path)
         cells = replace(cells, tests=[t for t in cells.tests if t[0] in passed])
-        with tempfile.TemporaryDirectory(prefix="in5400-recheck-") as scratch:
-            if sandbox_user:
-                os.chmod(scratch, 0o1777)
-            env = sandbox_env(settings, sandbox_user, Path(scratch))
-            verdict = run_tests(cells, env, settings.cell_timeout)
-        apply_verdict(result, verdict)
+        env = sandbox_env(settings, sandbox_user, scratch_root)
+        apply_verdict(result, run_tests(cells, env, settings.cell_timeout))
 
 
 def apply_verdict(result, verdict: Verdict) -> None:

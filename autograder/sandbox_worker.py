@@ -112,9 +112,10 @@ class Worker:
                 self.reply({"error": {"type": "WireError", "message": str(exc), "detail": ""}})
 
 
-def main(argv: list[str]) -> None:
-    incoming = os.fdopen(int(argv[1]), "rb")
-    outgoing = os.fdopen(int(argv[2]), "wb")
+def run_worker(read_fd: int, write_fd: int) -> None:
+    """Get the cells, enter the sandbox, run them, then serve calls until the grader hangs up."""
+    incoming = os.fdopen(read_fd, "rb")
+    outgoing = os.fdopen(write_fd, "wb")
     init, blobs = wire.receive(incoming)
     enter_sandbox()
     if init.get("notebook") and blobs:
@@ -127,4 +128,4 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    run_worker(int(sys.argv[1]), int(sys.argv[2]))
