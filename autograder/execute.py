@@ -58,6 +58,9 @@ class GuardedExecute(Execute):
             # The kernel died outside a cell (e.g. while starting or shutting down).
             self._record("crashed", "the kernel died", stop=True)
             return nb, self.resources
+        except Exception as error:  # noqa: BLE001 - keep what ran; nbgrader grades it
+            self._record("crashed", f"execution failed: {type(error).__name__}: {error}", stop=True)
+            return nb, self.resources
         finally:
             self._write_status()
 
@@ -83,6 +86,11 @@ class GuardedExecute(Execute):
         except DeadKernelError:
             self._record("crashed", f"the kernel died while running {name}", stop=True)
             cell.outputs.append(error_output("KernelDied", self._detail))
+            return cell, self.resources
+        except Exception as error:  # noqa: BLE001 - nbclient gave up on a kernel that hangs
+            why = f"the kernel stopped responding during {name} ({type(error).__name__})"
+            self._record("timeout", why, stop=True)
+            cell.outputs.append(error_output("KernelUnresponsive", why))
             return cell, self.resources
         errors = {
             o.get("ename") for o in cell.get("outputs", []) if o.get("output_type") == "error"

@@ -164,7 +164,7 @@ class Sandbox:
                 current = None
             elif event == "ready":
                 self.names = {str(k): str(v) for k, v in header["names"].items()}
-                self.values = wire.decode(header["value"], blobs, trusted=False)
+                self.values = wire.decode(header["value"], blobs)
                 return
             else:
                 raise SandboxGone(f"unexpected message {str(header)[:80]}")
@@ -200,24 +200,20 @@ class Sandbox:
             raise gone from None
 
     def call(self, name: str, args: tuple, kwargs: dict[str, Any], forbid: bool) -> Any:
-        encoder = wire.Encoder(allow_pickle=True)
         try:
-            header = {
-                "name": name,
-                "args": encoder.encode(list(args)),
-                "kwargs": encoder.encode(dict(kwargs)),
-                "forbid": forbid,
-            }
+            blob = wire.pack_call(args, kwargs)
         except Exception as error:  # noqa: BLE001 - e.g. an object pickle cannot handle
             raise Unverifiable(f"cannot send the arguments of {name}: {error}") from None
         if self.process is None:
             self.start()
-        self._send(header, encoder.blobs)
+        self._send({"name": name, "forbid": forbid}, [blob])
         try:
             reply, blobs = self._receive(self.cell_timeout)
         except SandboxGone as gone:
             self.close()
             raise TimeoutError(f"{name}(...) {gone}") from None
+        if "unverifiable" in reply:
+            raise Unverifiable(str(reply["unverifiable"]))
         if "error" in reply:
             error = reply["error"]
             kind = KNOWN_ERRORS.get(error.get("type"), RuntimeError)
@@ -229,7 +225,8 @@ class Sandbox:
                 error.get("message", "") if kind is not RuntimeError else error.get("detail", "")
             )
             raise kind(message)
-        value = wire.decode(reply["value"], blobs, trusted=False)
+        value, modules = wire.decode(reply["value"], blobs)
+        copy_module_states([*args, *kwargs.values()], modules)
         if _contains_opaque(value):
             self.opaque_count += 1
         return value
@@ -308,6 +305,18 @@ class _DeadlineReader:
         if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
             raise TimeoutError
         return os.read(self.fd, min(size, 1 << 20))
+
+
+def copy_module_states(arguments: list[Any], states: list[Any]) -> None:
+    """Apply to the grader's modules what the sandboxed function did to its copies of them."""
+    for value, state in zip(arguments, states, strict=False):
+        if state is None or not hasattr(value, "load_state_dict"):
+            continue
+        value.load_state_dict(state["state"])
+        for module, training in zip(value.modules(), state["training"], strict=False):
+            module.training = bool(training)
+        for parameter, grad in zip(value.parameters(), state["grads"], strict=False):
+            parameter.grad = grad
 
 
 def _contains_opaque(value: Any) -> bool:

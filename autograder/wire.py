@@ -4,11 +4,12 @@ A message is a JSON header plus binary blobs, each prefixed with its length.
 Values are encoded as tagged JSON; numpy arrays and torch tensors travel as
 ``.npy`` blobs (``allow_pickle=False``).
 
-Trust goes one way. What the grader sends may contain pickled objects (a torch
-model a test built, for the worker to call a student's function on); what the
-worker sends back is decoded with ``trusted=False``, which accepts plain data
-only and never unpickles. A value the worker cannot express as plain data
-comes back as an ``Opaque`` handle that only the worker can resolve.
+Trust goes one way. The arguments the grader sends are pickled, all of one
+call in one pickle so that shared objects stay shared (a model and one of its
+layers); the worker may unpickle them. What the worker sends back is plain data
+only and is never unpickled. A value the worker cannot express as plain data
+comes back as an ``Opaque`` handle that only the worker can resolve (and that
+the grader can pass back as an argument).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _array_to_bytes(array: np.ndarray) -> bytes:
     if array.dtype.hasobject:
         raise WireError("arrays of Python objects cannot be sent")
     buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    np.save(buffer, np.require(array, requirements="C"), allow_pickle=False)
     return buffer.getvalue()
 
 
@@ -57,9 +58,8 @@ def _array_from_bytes(blob: bytes) -> np.ndarray:
 class Encoder:
     """Turns a value into (JSON-able structure, blobs)."""
 
-    def __init__(self, allow_pickle: bool, keep_opaque=None) -> None:
+    def __init__(self, keep_opaque) -> None:
         self.blobs: list[bytes] = []
-        self.allow_pickle = allow_pickle
         self.keep_opaque = keep_opaque  # callable storing a value, returning its handle
 
     def _blob(self, data: bytes) -> int:
@@ -90,11 +90,7 @@ class Encoder:
                 "tensor": self._blob(_array_to_bytes(array)),
                 "grad": bool(tensor.requires_grad),
             }
-        if self.allow_pickle:
-            return {"pickle": self._blob(pickle.dumps(value))}
-        if self.keep_opaque is not None:
-            return {"opaque": self.keep_opaque(value), "type": type(value).__name__}
-        raise WireError(f"cannot send a {type(value).__name__}")
+        return {"opaque": self.keep_opaque(value), "type": type(value).__name__}
 
 
 def _as_tensor(value: Any):
@@ -106,8 +102,8 @@ def _as_tensor(value: Any):
     return value if type(value) in (torch.Tensor, torch.nn.Parameter) else None
 
 
-def decode(node: Any, blobs: list[bytes], trusted: bool, resolve_opaque=None) -> Any:
-    """Rebuild a value; with ``trusted=False`` only plain data is accepted."""
+def decode(node: Any, blobs: list[bytes]) -> Any:
+    """Rebuild a plain-data value sent by the worker (never unpickles anything)."""
     if node is None or isinstance(node, bool | str | float):
         return node
     if not isinstance(node, dict) or len(node) not in (1, 2):
@@ -118,10 +114,10 @@ def decode(node: Any, blobs: list[bytes], trusted: bool, resolve_opaque=None) ->
     if tag == "float":
         return float(payload)
     if tag in ("list", "tuple"):
-        items = [decode(v, blobs, trusted, resolve_opaque) for v in payload]
+        items = [decode(v, blobs) for v in payload]
         return items if tag == "list" else tuple(items)
     if tag == "dict":
-        return {str(k): decode(v, blobs, trusted, resolve_opaque) for k, v in payload.items()}
+        return {str(k): decode(v, blobs) for k, v in payload.items()}
     if tag == "ndarray":
         return _array_from_bytes(blobs[payload])
     if tag == "npscalar":
@@ -132,13 +128,37 @@ def decode(node: Any, blobs: list[bytes], trusted: bool, resolve_opaque=None) ->
         tensor = torch.from_numpy(_array_from_bytes(blobs[payload]).copy())
         return tensor.requires_grad_(True) if dict(rest).get("grad") else tensor
     if tag == "opaque":
-        handle = int(payload)
-        if resolve_opaque is not None:
-            return resolve_opaque(handle)
-        return Opaque(handle, str(dict(rest).get("type", "object")))
-    if tag == "pickle" and trusted:
-        return pickle.loads(blobs[payload])
+        return Opaque(int(payload), str(dict(rest).get("type", "object")))
     raise WireError(f"refused a value tagged {tag!r}")
+
+
+class _CallPickler(pickle.Pickler):
+    def persistent_id(self, obj: Any) -> Any:
+        return ("opaque", obj.handle) if isinstance(obj, Opaque) else None
+
+
+class _CallUnpickler(pickle.Unpickler):
+    def __init__(self, stream: BinaryIO, handles: dict[int, Any]) -> None:
+        super().__init__(stream)
+        self.handles = handles
+
+    def persistent_load(self, pid: Any) -> Any:
+        kind, handle = pid
+        if kind != "opaque" or handle not in self.handles:
+            raise WireError(f"unknown object reference {pid!r}")
+        return self.handles[handle]
+
+
+def pack_call(args: tuple, kwargs: dict[str, Any]) -> bytes:
+    """The arguments of one call, in one pickle (grader to worker only)."""
+    buffer = io.BytesIO()
+    _CallPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((tuple(args), dict(kwargs)))
+    return buffer.getvalue()
+
+
+def unpack_call(blob: bytes, handles: dict[int, Any]) -> tuple[tuple, dict[str, Any]]:
+    """The worker's side of ``pack_call``: ``Opaque`` references become the objects they name."""
+    return _CallUnpickler(io.BytesIO(blob), handles).load()
 
 
 def send(stream: BinaryIO, header: dict[str, Any], blobs: list[bytes]) -> None:

@@ -108,7 +108,8 @@ def check_equal(
     """Assert ``value == expected`` for plain values (ints, tuples, lists of ints)."""
     if isinstance(value, np.generic):
         value = value.item()
-    if type(value) is bool or not _plain_equal(value, expected):
+    bool_for_number = type(value) is bool and not isinstance(expected, bool)
+    if bool_for_number or not _plain_equal(value, expected):
         raise AssertionError(_with_hint(f"{name}: expected {expected!r}, got {value!r}", hint))
 
 
