@@ -1,0 +1,17 @@
+"""Returns the pre-softmax logit of `target` instead of its probability."""
+import torch
+
+
+def occlusion_map(model, image, target, patch=8, stride=4, fill=0.0):
+    _, H, W = image.shape
+    if patch > H or patch > W:
+        raise ValueError("patch does not fit")
+    rows, cols = (H - patch) // stride + 1, (W - patch) // stride + 1
+    occluded = image.detach().repeat(rows * cols, 1, 1, 1)
+    for k in range(rows * cols):
+        i, j = divmod(k, cols)
+        occluded[k, :, i * stride : i * stride + patch, j * stride : j * stride + patch] = fill
+    model.eval()
+    with torch.no_grad():
+        logits = model(occluded)[:, target]
+    return logits.reshape(rows, cols).numpy()

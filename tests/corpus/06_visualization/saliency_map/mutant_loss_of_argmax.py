@@ -1,0 +1,12 @@
+"""Gradient of the cross-entropy loss of the predicted class, ignoring `target`."""
+import torch
+import torch.nn.functional as F
+
+
+def saliency_map(model, image, target):
+    model.eval()
+    x = image.detach().unsqueeze(0).clone().requires_grad_(True)
+    logits = model(x)
+    loss = F.cross_entropy(logits, logits.argmax(dim=1))
+    (grad,) = torch.autograd.grad(loss, x)
+    return grad[0].abs().amax(dim=0).numpy()

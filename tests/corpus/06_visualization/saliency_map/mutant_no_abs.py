@@ -1,0 +1,9 @@
+"""Takes the maximum of the signed gradient over the channels, without the absolute value."""
+import torch
+
+
+def saliency_map(model, image, target):
+    model.eval()
+    x = image.detach().unsqueeze(0).clone().requires_grad_(True)
+    (grad,) = torch.autograd.grad(model(x)[0, target], x)
+    return grad[0].amax(dim=0).numpy()

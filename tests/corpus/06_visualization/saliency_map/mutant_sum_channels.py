@@ -1,0 +1,9 @@
+"""Sums |gradient| over the channels instead of taking the maximum."""
+import torch
+
+
+def saliency_map(model, image, target):
+    model.eval()
+    x = image.detach().unsqueeze(0).clone().requires_grad_(True)
+    (grad,) = torch.autograd.grad(model(x)[0, target], x)
+    return grad[0].abs().sum(dim=0).numpy()
