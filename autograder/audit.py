@@ -126,14 +126,20 @@ def verdict(case: Case, result: Result) -> tuple[bool, str]:
     return killed, ("killed by " + ", ".join(lost)) if killed else "SURVIVED (full marks)"
 
 
-def run_audit(notebooks: list[str] | None = None, jobs: int = 2, out: Path | None = None) -> int:
-    """Grade every audit case and print a table per notebook; exit status 1 if any case fails."""
+def run_audit(
+    notebooks: list[str] | None = None, jobs: int = 2, out: Path | None = None, batch_size: int = 16
+) -> int:
+    """Grade every audit case and print a table per notebook; exit status 1 if any case fails.
+
+    Each audit case is one "student"; ``batch_size`` of them share one nbgrader run
+    (nbgrader itself takes seconds to start).
+    """
     names = notebooks or available_notebooks()
     with tempfile.TemporaryDirectory(prefix="in5400-audit-") as tmp:
         work = out or Path(tmp)
         submissions = work / "submissions"
         cases = build_submissions(names, submissions)
-        settings = Settings(out=work / "graded", jobs=jobs, feedback=False, batch_size=6)
+        settings = Settings(out=work / "graded", jobs=jobs, feedback=False, batch_size=batch_size)
         results = {(r.student, r.notebook): r for r in grade_class(submissions, settings, names)}
     return report(cases, results)
 

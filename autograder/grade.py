@@ -33,9 +33,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from autograder.course import ASSIGNMENT, available_notebooks, solutions_dir
+from autograder.course import ASSIGNMENT, available_notebooks, notebooks_dir, solutions_dir
 from autograder.nbgrader_run import generate_assignment, make_course_dir, nbgrader
 from autograder.sandbox import MEMORY_ENV, SANDBOX_USER_ENV, SCRATCH_ROOT_ENV
+from autograder.sanitize import DEMO_CELLS_ENV
 from autograder.submission import MalformedSubmission, Submission, discover, validate
 
 STATUSES = ("ok", "timeout", "crashed", "malformed", "missing", "tampered")
@@ -244,8 +245,11 @@ def grade_batch(
             shutil.copy(submission.path, target)
         status_dir = job / "status"
         status_dir.mkdir()
+        demo_cells = job / "demo_cells.json"
+        demo_cells.write_text(json.dumps(demo_sources(infos, settings.course_root)))
         budget = settings.notebook_timeout * len(to_grade) + 180
         env = grading_environment(settings, scratch_root, status_dir, sandbox_user)
+        env[DEMO_CELLS_ENV] = str(demo_cells)
         args = [
             "autograde",
             ASSIGNMENT,
@@ -293,6 +297,21 @@ def process_scratch_root(shared_with_sandbox_user: bool) -> Path:
         os.chmod(root, 0o1777)
     atexit.register(shutil.rmtree, root, True)
     return root
+
+
+def demo_sources(infos: dict[str, NotebookInfo], root: Path | None) -> dict[str, list[str]]:
+    """The plain code cells of each released student notebook (not run while grading)."""
+    import nbformat
+
+    demos = {}
+    for name in infos:
+        notebook = nbformat.read(notebooks_dir(root) / f"{name}.ipynb", as_version=4)
+        demos[name] = [
+            cell.source
+            for cell in notebook.cells
+            if cell.cell_type == "code" and "nbgrader" not in cell.metadata
+        ]
+    return demos
 
 
 def grading_environment(

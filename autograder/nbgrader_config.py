@@ -22,8 +22,10 @@ c.Autograde.sanitize_preprocessors = [
     "autograder.sanitize.DropDuplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
+    "autograder.sanitize.SkipDemoCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+c.SkipDemoCells.enabled = True
 
 # Execution: nbgrader's Execute, extended with a per-notebook wall-clock cap and
 # a recorded status when the kernel dies (see autograder/execute.py).

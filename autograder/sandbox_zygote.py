@@ -18,7 +18,14 @@ import signal
 import socket
 import sys
 
-PRELOAD = ("numpy", "torch", "matplotlib", "matplotlib.pyplot", "in5400lib.testing")
+PRELOAD = (
+    "numpy",
+    "torch",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "in5400lib.testing",
+    "in5400lib.plotting",
+)
 
 
 def preload() -> None:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+
+from nbconvert.preprocessors import Preprocessor
 from nbgrader import utils
 from nbgrader.preprocessors import DeduplicateIds
+
+DEMO_CELLS_ENV = "IN5400_DEMO_CELLS"
+SKIPPED = "# (a demonstration cell of the course: not run while grading)"
 
 
 class DropDuplicateIds(DeduplicateIds):
@@ -31,3 +38,28 @@ class DropDuplicateIds(DeduplicateIds):
         else:
             self.grade_ids.add(grade_id)
         return cell, resources
+
+
+class SkipDemoCells(Preprocessor):
+    """Do not run the course's own demonstration cells while grading.
+
+    Test cells use only setup cells and answers (see docs/authoring.md), so plots,
+    animations and training demos only cost time. A code cell is skipped when it has
+    no nbgrader metadata and its source is, unchanged, a demo cell of the released
+    student notebook; cells a student added or edited still run. The released
+    demo sources come from the JSON file named by ``$IN5400_DEMO_CELLS``
+    (``{notebook: [source, ...]}``).
+    """
+
+    def preprocess(self, nb, resources):
+        path = os.environ.get(DEMO_CELLS_ENV)
+        notebook = resources.get("nbgrader", {}).get("notebook")
+        if not path or not notebook:
+            return nb, resources
+        with open(path, encoding="utf-8") as handle:
+            demos = set(json.load(handle).get(notebook, []))
+        for cell in nb.cells:
+            plain = cell.cell_type == "code" and "nbgrader" not in cell.metadata
+            if plain and cell.source in demos:
+                cell.source = SKIPPED
+        return nb, resources
