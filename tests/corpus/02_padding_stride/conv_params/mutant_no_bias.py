@@ -1,0 +1,5 @@
+"""Forgets the biases."""
+
+
+def conv_params(f_n, f_c, f_h, f_w, bias=True):
+    return f_n * f_c * f_h * f_w

@@ -1,0 +1,11 @@
+"""Float division, then checks that the result is a whole number."""
+
+
+def output_size(n, f, p=0, s=1, d=1):
+    effective = d * (f - 1) + 1
+    size = (n - effective + 2 * p) / s + 1
+    if size < 1 or not float(size).is_integer():
+        raise ValueError(
+            f"N' = ({n} - {effective} + 2*{p})/{s} + 1 = {size:.2f}: does not fit"
+        )
+    return int(size)

@@ -1,0 +1,15 @@
+"""Rounds the output size down instead of raising."""
+import numpy as np
+
+
+def max_pool2d(x, size, stride=None):
+    x = np.asarray(x, dtype=np.float64)
+    stride = size if stride is None else stride
+    n, c, h, w = x.shape
+    h_out, w_out = (h - size) // stride + 1, (w - size) // stride + 1
+    out = np.zeros((n, c, h_out, w_out))
+    for i in range(h_out):
+        for j in range(w_out):
+            window = x[:, :, i * stride:i * stride + size, j * stride:j * stride + size]
+            out[:, :, i, j] = window.max(axis=(2, 3))
+    return out

@@ -1,0 +1,6 @@
+"""np.prod of the weight shape: returns a numpy integer instead of a Python int."""
+import numpy as np
+
+
+def conv_params(f_n, f_c, f_h, f_w):
+    return np.prod(np.array([f_n, f_c, f_h, f_w], dtype=np.int64))

@@ -1,0 +1,5 @@
+"""Forgets the pointwise term: counts only the depthwise kernel."""
+
+
+def separable_params(f_n, f_c, f_h, f_w):
+    return f_c * f_h * f_w

@@ -1,0 +1,5 @@
+"""Assumes a square kernel in the depthwise term: F_h * F_h."""
+
+
+def separable_params(f_n, f_c, f_h, f_w):
+    return f_c * f_h * f_h + f_n * f_c

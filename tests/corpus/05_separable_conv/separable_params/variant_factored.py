@@ -1,0 +1,5 @@
+"""Factored: every input channel owns F_h * F_w depthwise weights and F_N pointwise weights."""
+
+
+def separable_params(f_n, f_c, f_h, f_w):
+    return f_c * (f_h * f_w + f_n)
