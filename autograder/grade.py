@@ -38,6 +38,7 @@ from autograder.nbgrader_run import generate_assignment, make_course_dir, nbgrad
 from autograder.sandbox import MEMORY_ENV, SANDBOX_USER_ENV, SCRATCH_ROOT_ENV
 from autograder.sanitize import DEMO_CELLS_ENV
 from autograder.submission import MalformedSubmission, Submission, discover, validate
+from autograder.zygote import SOCKET_ENV, Zygote, ZygoteError
 
 STATUSES = ("ok", "timeout", "crashed", "malformed", "missing", "tampered")
 CSV_COLUMNS = ("student", "notebook", "score", "max_score", "status", "detail")
@@ -250,6 +251,7 @@ def grade_batch(
         budget = settings.notebook_timeout * len(to_grade) + 180
         env = grading_environment(settings, scratch_root, status_dir, sandbox_user)
         env[DEMO_CELLS_ENV] = str(demo_cells)
+        env[SOCKET_ENV] = start_zygote(settings, scratch_root, sandbox_user)
         args = [
             "autograde",
             ASSIGNMENT,
@@ -297,6 +299,15 @@ def process_scratch_root(shared_with_sandbox_user: bool) -> Path:
         os.chmod(root, 0o1777)
     atexit.register(shutil.rmtree, root, True)
     return root
+
+
+def start_zygote(settings: Settings, scratch_root: Path, sandbox_user: str) -> str:
+    """The socket of this process's pre-warmed sandbox zygote ("" if it cannot start)."""
+    env = {**os.environ, **grading_environment(settings, scratch_root, None, sandbox_user)}
+    try:
+        return Zygote.shared(env).path
+    except (OSError, ZygoteError):
+        return ""  # kernels then start the slow way
 
 
 def demo_sources(infos: dict[str, NotebookInfo], root: Path | None) -> dict[str, list[str]]:

@@ -20,15 +20,10 @@ sent) keeps nbgrader's points and is named in the detail as not re-checked.
 
 from __future__ import annotations
 
-import atexit
 import builtins
 import os
 import re
 import select
-import signal
-import socket
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -38,6 +33,7 @@ import nbformat
 
 from autograder import wire
 from autograder.course import solutions_dir
+from autograder.zygote import Zygote, ZygoteError, kill_child
 
 HIDDEN_MARKERS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$", re.MULTILINE)
 #: Exceptions a student's function may raise that the tests look for by type.
@@ -118,7 +114,7 @@ class Sandbox:
         self.names: dict[str, str] = {}
         self.values: dict[str, Any] = {}
         self.opaque_count = 0
-        self.process: Child | None = None
+        self.pid: int | None = None
         self.start()
 
     # -- process management
@@ -144,9 +140,13 @@ class Sandbox:
     def _spawn(self) -> None:
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
-        self.process = Zygote.shared(self.env).fork(to_child_read, from_child_write)
-        os.close(to_child_read)
-        os.close(from_child_write)
+        try:
+            self.pid = Zygote.shared(self.env).fork("worker", [to_child_read, from_child_write])
+        except (OSError, ZygoteError) as error:
+            raise SandboxGone(f"no sandbox: {error}") from None
+        finally:
+            os.close(to_child_read)
+            os.close(from_child_write)
         self.write_fd, self.read_fd = to_child_write, from_child_read
 
     def _initialise(self, kept: list[int]) -> None:
@@ -170,9 +170,9 @@ class Sandbox:
                 raise SandboxGone(f"unexpected message {str(header)[:80]}")
 
     def close(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process = None
+        if self.pid is not None:
+            kill_child(self.pid)
+            self.pid = None
             for fd in (self.write_fd, self.read_fd):
                 try:
                     os.close(fd)
@@ -204,7 +204,7 @@ class Sandbox:
             blob = wire.pack_call(args, kwargs)
         except Exception as error:  # noqa: BLE001 - e.g. an object pickle cannot handle
             raise Unverifiable(f"cannot send the arguments of {name}: {error}") from None
-        if self.process is None:
+        if self.pid is None:
             self.start()
         self._send({"name": name, "forbid": forbid}, [blob])
         try:
@@ -230,68 +230,6 @@ class Sandbox:
         if _contains_opaque(value):
             self.opaque_count += 1
         return value
-
-
-class Child:
-    """A sandbox process forked by the zygote (its own session: killed as a group)."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-
-    def kill(self) -> None:
-        for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, 9)):
-            try:
-                target()
-                return
-            except (ProcessLookupError, PermissionError):
-                continue
-
-
-class Zygote:
-    """One pre-warmed ``sandbox_zygote`` per grader process and sandbox environment."""
-
-    _instance: Zygote | None = None
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-        parent, child = socket.socketpair()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox_zygote", str(child.fileno())],
-            pass_fds=(child.fileno(),),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,
-        )
-        child.close()
-        self.channel = parent
-        self.replies = parent.makefile("rb")
-        if self.replies.readline().strip() != b"ready":
-            raise SandboxGone("the sandbox zygote did not start")
-        atexit.register(self.stop)
-
-    @classmethod
-    def shared(cls, env: dict[str, str]) -> Zygote:
-        zygote = cls._instance
-        if zygote is None or zygote.env != env or zygote.process.poll() is not None:
-            if zygote is not None:
-                zygote.stop()
-            zygote = cls._instance = cls(env)
-        return zygote
-
-    def fork(self, read_fd: int, write_fd: int) -> Child:
-        socket.send_fds(self.channel, [b"fork"], [read_fd, write_fd])
-        line = self.replies.readline().strip()
-        if not line.isdigit():
-            raise SandboxGone("the sandbox zygote stopped")
-        return Child(int(line))
-
-    def stop(self) -> None:
-        self.channel.close()
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
 
 
 class _DeadlineReader:
@@ -393,6 +331,7 @@ def verdict_with_skips(verdict: Verdict, sandbox: Sandbox) -> Verdict:
 
 
 def sandbox_env(settings, sandbox_user: str, scratch_root: Path) -> dict[str, str]:
+    """The environment sandboxes start with (the same as the kernels' zygote gets)."""
     from autograder.grade import grading_environment
 
     return {**os.environ, **grading_environment(settings, scratch_root, None, sandbox_user)}

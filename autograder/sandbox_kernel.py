@@ -1,19 +1,28 @@
 """Start an IPython kernel for a student's notebook inside the sandbox.
 
 The grader installs a kernelspec named ``python3`` whose command is
-``python -m autograder.sandbox_kernel -f {connection_file}``. It enters the
-sandbox (``autograder.sandbox``) with a copy of the student's submitted
-notebook only, then turns into an ordinary ipykernel with ``exec`` (same
-process id, so nbclient's interrupts and time-outs still work).
+``python -m autograder.sandbox_kernel -f {connection_file} ...``. When the
+grader runs a zygote (``$IN5400_ZYGOTE``), this process asks it for a
+pre-warmed kernel and stays as its stand-in for nbclient: it forwards signals
+(interrupts) to the kernel and exits when the kernel exits; the kernel exits
+when this process disappears. Otherwise it enters the sandbox itself and
+``exec``s an ordinary ipykernel (same process id, so interrupts still work).
 """
 
 from __future__ import annotations
 
 import os
+import select
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 
 from autograder.sandbox import enter_sandbox
+from autograder.zygote import SOCKET_ENV, ZygoteError, request_fork
+
+FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 def submitted_copy(autograded_dir: Path) -> list[Path]:
@@ -30,11 +39,68 @@ def submitted_copy(autograded_dir: Path) -> list[Path]:
     return sorted(submitted.glob("*.ipynb"))
 
 
+def run_kernel(connection_file: str, extra: list[str] = (), watch_pid: int | None = None) -> None:
+    """Enter the sandbox and run an IPython kernel in this process (used in zygote children)."""
+    _, (connection,) = enter_sandbox(submitted_copy(Path.cwd()), [Path(connection_file)])
+    if watch_pid is not None:
+        threading.Thread(target=_exit_with, args=(watch_pid,), daemon=True).start()
+    from ipykernel.kernelapp import IPKernelApp
+
+    IPKernelApp.launch_instance(argv=["-f", str(connection), *extra])
+
+
+def _exit_with(pid: int) -> None:
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+
+
+def stand_in(pid: int) -> None:
+    """Forward signals to the forked kernel ``pid`` and return once it has exited."""
+    for number in FORWARDED_SIGNALS:
+        signal.signal(number, lambda received, _frame: _forward(pid, received))
+    handle = os.pidfd_open(pid)
+    while True:
+        try:
+            if select.select([handle], [], [])[0]:
+                return
+        except InterruptedError:
+            continue
+
+
+def _forward(pid: int, number: int) -> None:
+    try:
+        os.kill(pid, number)
+    except ProcessLookupError:
+        pass
+
+
 def main(argv: list[str]) -> None:
-    connection_file = Path(argv[argv.index("-f") + 1])
-    _, (connection,) = enter_sandbox(submitted_copy(Path.cwd()), [connection_file])
+    connection_file = argv[argv.index("-f") + 1]
+    extra = [a for i, a in enumerate(argv[1:], 1) if a != "-f" and argv[i - 1] != "-f"]
+    path = os.environ.get(SOCKET_ENV)
+    if path:
+        try:
+            pid = request_fork(
+                path,
+                "kernel",
+                [0, 1, 2],
+                cwd=os.getcwd(),
+                connection_file=connection_file,
+                wrapper_pid=os.getpid(),
+                extra=extra,
+            )
+        except (OSError, ZygoteError):
+            pid = None
+        if pid is not None:
+            stand_in(pid)
+            return
+    _, (connection,) = enter_sandbox(submitted_copy(Path.cwd()), [Path(connection_file)])
     python = sys.executable
-    os.execv(python, [python, "-m", "ipykernel_launcher", "-f", str(connection)])
+    os.execv(python, [python, "-m", "ipykernel_launcher", "-f", str(connection), *extra])
 
 
 if __name__ == "__main__":

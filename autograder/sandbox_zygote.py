@@ -1,18 +1,23 @@
-"""A pre-warmed process that forks re-check sandboxes on request.
+"""A pre-warmed process that forks sandboxes (notebook kernels and re-check workers).
 
-Starting Python and importing numpy and torch takes seconds; forking a process
-that has already done so takes milliseconds. The zygote imports the heavy
-libraries (and nothing of the grader's: no solutions, no results), then waits on
-a Unix socket. For each request it receives the two pipe ends of a new sandbox,
-forks, and sends back the child's process id; the child becomes a
-``sandbox_worker`` (it enters the sandbox before any student code runs).
+Starting Python and importing ipykernel, numpy, torch and matplotlib takes
+seconds; forking a process that has already done so takes milliseconds. The
+zygote imports those libraries (and nothing of the grader's: no solutions, no
+results), then listens on a Unix socket in a folder only the grader can open.
+Each request carries a kind and file descriptors; the zygote forks, replies with
+the child's process id, and the child becomes
 
-Started as ``python -m autograder.sandbox_zygote FD`` with the sandbox's
-environment (scratch root, memory cap, user).
+* ``worker``: a re-check worker (``sandbox_worker.run_worker`` on the two pipe ends);
+* ``kernel``: an IPython kernel for nbgrader (standard streams from the request,
+  started in the sandbox like ``sandbox_kernel`` would start it).
+
+Every child enters the sandbox (``autograder.sandbox``) before student code runs.
+Started as ``python -m autograder.sandbox_zygote SOCKET_PATH``; prints ``ready``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -23,6 +28,8 @@ PRELOAD = (
     "torch",
     "matplotlib",
     "matplotlib.pyplot",
+    "matplotlib_inline.backend_inline",
+    "ipykernel.kernelapp",
     "in5400lib.testing",
     "in5400lib.plotting",
 )
@@ -39,36 +46,52 @@ def preload() -> None:
             pass
 
 
-def serve(channel: socket.socket) -> None:
-    from autograder.sandbox_worker import run_worker
+def child(request: dict, fds: list[int]) -> None:
+    """Run in the forked child: become what the request asks for."""
+    if request["kind"] == "worker":
+        from autograder.sandbox_worker import run_worker
 
+        run_worker(fds[0], fds[1])
+        return
+    from autograder.sandbox_kernel import run_kernel
+
+    for target, fd in enumerate(fds[:3]):
+        os.dup2(fd, target)
+    os.chdir(request["cwd"])
+    run_kernel(request["connection_file"], request["extra"], watch_pid=int(request["wrapper_pid"]))
+
+
+def serve(listener: socket.socket) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     while True:
-        try:
-            message, fds, _, _ = socket.recv_fds(channel, 64, 2)
-        except OSError:
-            return
-        if not message or len(fds) != 2:
-            return
-        pid = os.fork()
-        if pid == 0:
-            channel.close()
-            os.setsid()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            try:
-                run_worker(fds[0], fds[1])
-            finally:
-                os._exit(0)
-        for fd in fds:
-            os.close(fd)
-        channel.sendall(f"{pid}\n".encode())
+        connection, _ = listener.accept()
+        with connection:
+            message, fds, _, _ = socket.recv_fds(connection, 65536, 4)
+            if not message:
+                continue
+            request = json.loads(message)
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                connection.close()
+                os.setsid()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                try:
+                    child(request, fds)
+                finally:
+                    os._exit(0)
+            for fd in fds:
+                os.close(fd)
+            connection.sendall(f"{pid}\n".encode())
 
 
 def main(argv: list[str]) -> None:
-    channel = socket.socket(fileno=int(argv[1]))
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(argv[1])
+    listener.listen(16)
     preload()
-    channel.sendall(b"ready\n")
-    serve(channel)
+    print("ready", flush=True)
+    serve(listener)
 
 
 if __name__ == "__main__":

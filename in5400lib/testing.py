@@ -192,6 +192,7 @@ FORBIDDEN_TORCH = (
     ("torch.nn.functional", "adaptive_avg_pool2d"),
     ("torch.nn.functional", "unfold"),
     ("torch.nn.functional", "fold"),
+    ("in5400lib.conv", "conv2d"),
     ("scipy.signal", "correlate2d"),
     ("scipy.signal", "convolve2d"),
     ("scipy.signal", "correlate"),

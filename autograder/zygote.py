@@ -1,0 +1,82 @@
+"""The grader's side of ``sandbox_zygote``: start one, ask it for sandboxes."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+SOCKET_ENV = "IN5400_ZYGOTE"
+
+
+class ZygoteError(RuntimeError):
+    """The zygote could not be started or did not answer."""
+
+
+def request_fork(path: str, kind: str, fds: list[int], **info) -> int:
+    """Ask the zygote listening at ``path`` for a child; return its process id."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.connect(path)
+        socket.send_fds(connection, [json.dumps({"kind": kind, **info}).encode()], fds)
+        reply = connection.makefile("rb").readline().strip()
+    if not reply.isdigit():
+        raise ZygoteError("the sandbox zygote did not fork")
+    return int(reply)
+
+
+def kill_child(pid: int) -> None:
+    """Kill a forked sandbox and everything it started (it leads its own session)."""
+    for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            kill()
+            return
+        except (ProcessLookupError, PermissionError):
+            continue
+
+
+class Zygote:
+    """One pre-warmed zygote per grader process and sandbox environment."""
+
+    _instance: Zygote | None = None
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.folder = Path(tempfile.mkdtemp(prefix="in5400-zygote-"))  # mode 0700
+        self.path = str(self.folder / "socket")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "autograder.sandbox_zygote", self.path],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+        if self.process.stdout.readline().strip() != b"ready":
+            self.stop()
+            raise ZygoteError("the sandbox zygote did not start")
+        atexit.register(self.stop)
+
+    @classmethod
+    def shared(cls, env: dict[str, str]) -> Zygote:
+        zygote = cls._instance
+        if zygote is None or zygote.env != env or zygote.process.poll() is not None:
+            if zygote is not None:
+                zygote.stop()
+            zygote = cls._instance = cls(env)
+        return zygote
+
+    def fork(self, kind: str, fds: list[int], **info) -> int:
+        return request_fork(self.path, kind, fds, **info)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
