@@ -97,7 +97,13 @@ class GuardedExecute(Execute):
         }
         if "CellTimeoutError" in errors:
             # The kernel was interrupted; later cells still run until the budget is spent.
-            self._record("timeout", f"{name} ran past the time limit", stop=False)
+            if time.monotonic() >= self._deadline - 1:
+                limit = (
+                    f"the notebook time limit ({self.notebook_timeout} s) was reached during {name}"
+                )
+                self._record("timeout", limit, stop=True)
+            else:
+                self._record("timeout", f"{name} ran past the time limit", stop=False)
         if "SystemExit" in errors:
             self._record("crashed", f"{name} called sys.exit()", stop=False)
         if "MemoryError" in errors:

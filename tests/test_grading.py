@@ -246,10 +246,25 @@ def test_infinite_loop_times_out_and_keeps_the_points_that_finished(graded):
     assert score(graded, "infinite_loop") == DENSE + 1  # dense_params cells and Z_BY_HAND
 
 
-def test_a_loop_that_ignores_interrupts_hits_the_notebook_cap(graded):
+def test_a_loop_that_ignores_interrupts_stops_the_notebook_and_keeps_earlier_points(graded):
     assert row(graded, "stubborn_loop")["status"] == "timeout"
-    assert "notebook time limit" in row(graded, "stubborn_loop")["detail"]
+    assert "stopped responding during corr2d" in row(graded, "stubborn_loop")["detail"]
     assert score(graded, "stubborn_loop") == DENSE
+
+
+def test_the_notebook_wall_clock_cap(tmp_path):
+    """Cells that each finish in time but together exceed the notebook's budget."""
+    slow = "import time\ntime.sleep(6)\n"
+    answers = {name: slow + source for name, source in solution_sources(NB).items()}
+    path = tmp_path / "submissions" / "slow" / f"{NB}.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(student_notebook(NB, answers), path)
+    settings = Settings(
+        out=tmp_path / "out", cell_timeout=10, notebook_timeout=15, feedback=False, recheck=False
+    )
+    (result,) = grade_class(tmp_path / "submissions", settings, [NB], progress=False)
+    assert result.status == "timeout" and "notebook time limit" in result.detail
+    assert 0 < result.score < TOTAL  # the cells before the cap keep their points
 
 
 @pytest.mark.parametrize("student", ["os_exit", "segfault"])
