@@ -21,6 +21,7 @@ import csv
 import functools
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -523,7 +524,10 @@ def run_batches(
             for batch in batches:
                 keep(grade_batch(batch, template, infos, settings, solutions, user))
         else:
-            with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
+            # "spawn": a forked worker could inherit a lock held by another thread of
+            # this process (pytest, a notebook client, torch) and hang on it forever.
+            spawn = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=settings.jobs, mp_context=spawn) as pool:
                 futures = {
                     pool.submit(grade_batch, b, template, infos, settings, solutions, user): b
                     for b in batches

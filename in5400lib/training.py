@@ -18,7 +18,7 @@ import math
 import os
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +30,8 @@ from tqdm.auto import tqdm
 __all__ = [
     "Batches",
     "History",
+    "Metrics",
+    "OneCycle",
     "channel_mean_std",
     "confusion_matrix",
     "default_device",
@@ -319,18 +321,13 @@ def fit(
     elapsed = 0.0  # training seconds of the finished epochs
     for epoch in range(epochs):
         start = time.perf_counter()
-
-        def budget_used(start: float = start, elapsed: float = elapsed) -> float:
-            return (
-                0.0
-                if time_budget is None
-                else (elapsed + time.perf_counter() - start) / time_budget
-            )
-
         bar = tqdm(
             train_batches, desc=f"epoch {epoch + 1}/{epochs}", leave=False, disable=not progress
         )
-        train = _train_steps(model, bar, optimizer, schedule, label_smoothing, budget_used)
+        clock_start = start - elapsed  # as if all epochs so far had run back to back
+        train = _train_steps(
+            model, bar, optimizer, schedule, label_smoothing, time_budget, clock_start
+        )
         elapsed += time.perf_counter() - start
         history.train_loss.append(train.loss)
         history.train_accuracy.append(train.accuracy)
@@ -386,9 +383,15 @@ def _train_steps(
     optimizer: torch.optim.Optimizer,
     schedule: OneCycle,
     label_smoothing: float,
-    budget_used: Callable[[], float],
+    time_budget: float | None,
+    clock_start: float,
 ) -> Metrics:
-    """One pass of optimisation over ``batches``; stops early once ``budget_used() >= 1``."""
+    """One pass of optimisation over ``batches``.
+
+    With a ``time_budget`` (seconds since ``clock_start``, a ``time.perf_counter()``
+    value) the schedule also follows the elapsed fraction of the budget, and the
+    pass stops early when the budget is used up.
+    """
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
     for xb, yb in batches:
@@ -397,7 +400,7 @@ def _train_steps(
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        used = budget_used()
+        used = 0.0 if time_budget is None else (time.perf_counter() - clock_start) / time_budget
         schedule.step(used)
         total_loss += loss.item() * len(yb)
         correct += int((logits.argmax(dim=1) == yb).sum())
