@@ -282,7 +282,8 @@ def grade_batch(
             from autograder.recheck import recheck_results
 
             recheck_results(results, to_grade, settings, sandbox_user, scratch_root)
-        keep_autograded(job, to_grade, settings.out / "autograded")
+        # The executed notebooks (hidden tests and outputs included), for the TAs.
+        collect(job, "autograded", to_grade, settings.out / "autograded", ".ipynb")
         if settings.feedback:
             copy_feedback(job, to_grade, settings.out / "feedback", env)
     finally:
@@ -419,26 +420,21 @@ def _last_error(log: str) -> str:
     return errors[-1][:300] if errors else "see the nbgrader log"
 
 
-def keep_autograded(job: Path, students: dict[str, Submission], dest: Path) -> None:
-    """Keep each executed notebook (hidden tests and outputs included) for the TAs to inspect."""
+def collect(job: Path, stage: str, students: dict[str, Submission], dest: Path, ext: str) -> None:
+    """Copy ``<job>/<stage>/<sid>/<assignment>/<notebook><ext>`` to ``dest/<student>/``."""
     for sid, submission in students.items():
-        executed = job / "autograded" / sid / ASSIGNMENT / f"{submission.notebook}.ipynb"
-        if executed.exists():
-            target = dest / submission.student / f"{submission.notebook}.ipynb"
+        produced = job / stage / sid / ASSIGNMENT / f"{submission.notebook}{ext}"
+        if produced.exists():
+            target = dest / submission.student / produced.name
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(executed, target)
+            shutil.copy(produced, target)
 
 
 def copy_feedback(
     job: Path, students: dict[str, Submission], dest: Path, env: dict[str, str]
 ) -> None:
     nbgrader(job, "generate_feedback", ASSIGNMENT, "--force", env=env, timeout=600)
-    for sid, submission in students.items():
-        html = job / "feedback" / sid / ASSIGNMENT / f"{submission.notebook}.html"
-        if html.exists():
-            target = dest / submission.student / f"{submission.notebook}.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(html, target)
+    collect(job, "feedback", students, dest, ".html")
 
 
 # --------------------------------------------------------------------------- the class
