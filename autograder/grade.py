@@ -364,7 +364,7 @@ def read_gradebook(job: Path, students: Iterable[str]) -> dict[str, dict[str, li
                     for grade in notebook.grades
                     if grade.max_score
                 }
-                if any(score for score, _ in cells.values()) or notebook.grades:
+                if notebook.grades:
                     out.setdefault(sid, {}).update(
                         {f"{notebook.name}::{k}": v for k, v in cells.items()}
                     )

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import NOTEBOOKS
-
 
 class MalformedSubmission(ValueError):
     """The file is not a notebook of this assignment; the message says why."""
@@ -76,9 +74,3 @@ def validate(path: Path, expected_ids: set[str], ids_by_notebook: dict[str, set[
         others = [name for name, ids in ids_by_notebook.items() if found & ids]
         what = f"it looks like {others[0]}" if others else "it has none of the graded cells"
         raise MalformedSubmission(f"not this assignment's notebook: {what}")
-
-
-def known_notebook(name: str) -> str:
-    if name not in NOTEBOOKS:
-        raise ValueError(f"unknown notebook {name!r}; choose from {', '.join(NOTEBOOKS)}")
-    return name
