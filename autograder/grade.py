@@ -21,6 +21,7 @@ import csv
 import functools
 import hashlib
 import json
+import math
 import multiprocessing
 import os
 import re
@@ -303,9 +304,27 @@ def process_scratch_root(shared_with_sandbox_user: bool) -> Path:
     return root
 
 
+@functools.cache
+def _environment_at_start() -> dict[str, str]:
+    # Libraries add variables to os.environ as they go (torch sets TORCHINDUCTOR_CACHE_DIR
+    # when a test first uses an optimizer); the sandboxes' environment must not follow them,
+    # or every change would start a new zygote.
+    return dict(os.environ)
+
+
+def sandbox_environment(
+    settings: Settings, scratch_root: Path, sandbox_user: str
+) -> dict[str, str]:
+    """The environment the zygote, and so every kernel and re-check sandbox, starts with."""
+    return {
+        **_environment_at_start(),
+        **grading_environment(settings, scratch_root, None, sandbox_user),
+    }
+
+
 def start_zygote(settings: Settings, scratch_root: Path, sandbox_user: str) -> str:
     """The socket of this process's pre-warmed sandbox zygote ("" if it cannot start)."""
-    env = {**os.environ, **grading_environment(settings, scratch_root, None, sandbox_user)}
+    env = sandbox_environment(settings, scratch_root, sandbox_user)
     try:
         return Zygote.shared(env).path
     except (OSError, ZygoteError):
@@ -341,6 +360,7 @@ def grading_environment(
         "PYTHONHASHSEED": "0",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
+        "IN5400_THREADS": "1",  # in5400lib's seed_everything(); one thread per grading job
         "OPENBLAS_NUM_THREADS": "1",
         "MPLBACKEND": "Agg",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
@@ -477,20 +497,26 @@ def grade_class(
     if pending:
         template = prepare(settings, names)
         user = settings.sandbox_user if sandbox_user_usable(settings.sandbox_user) else ""
-        batches = make_batches(pending, settings.batch_size)
+        batches = make_batches(pending, settings.batch_size, settings.jobs)
         done += run_batches(batches, template, infos, settings, solutions, user, progress)
     if not shard:
         write_csv(settings.out / "grades.csv", done, names)
     return done
 
 
-def make_batches(pending: list[Submission], size: int) -> list[list[Submission]]:
-    """Group submissions by student, ``size`` students per batch (one nbgrader run each)."""
+def make_batches(pending: list[Submission], size: int, jobs: int = 1) -> list[list[Submission]]:
+    """Group submissions by student into batches of at most ``size`` students (one nbgrader
+    run each), as even as possible and, when there is enough work, a multiple of ``jobs``
+    batches so that no worker is left grading a last batch alone.
+    """
     by_student: dict[str, list[Submission]] = {}
     for submission in pending:
         by_student.setdefault(submission.student, []).append(submission)
     students = list(by_student.values())
-    return [sum(students[i : i + size], []) for i in range(0, len(students), size)]
+    count = math.ceil(len(students) / size)
+    count = min(len(students), math.ceil(count / jobs) * jobs)
+    bounds = [round(i * len(students) / count) for i in range(count + 1)] if count else [0]
+    return [sum(students[a:b], []) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def run_batches(

@@ -330,15 +330,10 @@ def verdict_with_skips(verdict: Verdict, sandbox: Sandbox) -> Verdict:
     return verdict
 
 
-def sandbox_env(settings, sandbox_user: str, scratch_root: Path) -> dict[str, str]:
-    """The environment sandboxes start with (the same as the kernels' zygote gets)."""
-    from autograder.grade import grading_environment
-
-    return {**os.environ, **grading_environment(settings, scratch_root, None, sandbox_user)}
-
-
 def recheck_results(results, to_grade, settings, sandbox_user: str, scratch_root: Path) -> None:
     """Re-check the cells nbgrader passed in one batch's results; update them in place."""
+    from autograder.grade import sandbox_environment  # grade imports this module lazily
+
     by_pair = {(s.student, s.notebook): s for s in to_grade.values()}
     for result in results:
         submission = by_pair.get((result.student, result.notebook))
@@ -348,7 +343,7 @@ def recheck_results(results, to_grade, settings, sandbox_user: str, scratch_root
         solution = solutions_dir(settings.course_root) / f"{result.notebook}.ipynb"
         cells = load_cells(solution, submission.path)
         cells = replace(cells, tests=[t for t in cells.tests if t[0] in passed])
-        env = sandbox_env(settings, sandbox_user, scratch_root)
+        env = sandbox_environment(settings, scratch_root, sandbox_user)
         apply_verdict(result, run_tests(cells, env, settings.cell_timeout))
 
 

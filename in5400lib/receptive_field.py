@@ -46,6 +46,8 @@ from dataclasses import dataclass
 
 from torch import nn
 
+from in5400lib.models import Residual
+
 __all__ = ["ReceptiveFieldRow", "ReceptiveFieldTable", "receptive_field_of"]
 
 Pair = tuple[int, int]
@@ -199,9 +201,16 @@ def receptive_field_of(
 
 
 def _layers_in_order(module: nn.Module, prefix: str) -> Iterator[tuple[str, nn.Module]]:
-    """Yield ``(name, layer)`` for the leaves of nested ``nn.Sequential`` containers."""
+    """Yield ``(name, layer)`` for the leaves of nested ``nn.Sequential`` containers.
+
+    A ``Residual`` block (``x + layers(x)``, same shape in and out) is walked through
+    its layers: the skip path sees only the centre of what the layer path sees, so
+    the sum's receptive field is the layer path's.
+    """
+    if isinstance(module, Residual):
+        yield from _layers_in_order(module.layers, f"{prefix}.layers" if prefix else "layers")
     # A subclass with its own forward may not run its children in order: it is not walked.
-    if isinstance(module, nn.Sequential) and type(module).forward is nn.Sequential.forward:
+    elif isinstance(module, nn.Sequential) and type(module).forward is nn.Sequential.forward:
         for child_name, child in module.named_children():
             yield from _layers_in_order(child, f"{prefix}.{child_name}" if prefix else child_name)
     else:
@@ -240,7 +249,7 @@ def _window_of(layer: nn.Module, name: str) -> _Window | None:
             padding=(top, left),
             padding_after=(bottom, right),
         )
-    supported = "Conv2d, MaxPool2d, AvgPool2d, 2D padding layers, nn.Sequential"
+    supported = "Conv2d, MaxPool2d, AvgPool2d, 2D padding layers, nn.Sequential, Residual"
     raise TypeError(
         f"receptive_field_of cannot follow layer '{name}' of type {type(layer).__name__}: "
         f"supported are {supported} and elementwise layers such as ReLU or BatchNorm2d. "

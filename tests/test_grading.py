@@ -15,7 +15,8 @@ import nbformat
 import pytest
 
 from autograder.audit import solution_sources, student_notebook
-from autograder.grade import Settings, grade_class, merge, shard_of
+from autograder.grade import Settings, grade_class, make_batches, merge, shard_of
+from autograder.submission import Submission
 
 NB = "01_correlation"
 TOTAL = 13
@@ -343,3 +344,24 @@ def test_shards_partition_the_class_and_merge_writes_one_csv(graded):
     assert sorted(r.student for r in merged) == students
     rows = list(csv.DictReader(open(graded["out"] / "grades.csv")))
     assert [r["student"] for r in rows] == students
+
+
+@pytest.mark.parametrize(
+    ("students", "size", "jobs", "expected"),
+    [
+        (12, 4, 2, [3, 3, 3, 3]),  # 3 batches of 4 would leave one worker idle for the last
+        (12, 4, 1, [4, 4, 4]),
+        (5, 16, 2, [2, 3]),
+        (40, 4, 2, [4] * 10),
+        (1, 4, 2, [1]),
+        (0, 4, 2, []),
+    ],
+)
+def test_batches_keep_a_students_notebooks_together_and_share_work_evenly(
+    students, size, jobs, expected
+):
+    pending = [Submission(f"s{i:02d}", nb, None) for i in range(students) for nb in ("a", "b")]
+    batches = make_batches(pending, size, jobs)
+    assert [len({s.student for s in batch}) for batch in batches] == expected
+    assert [s for batch in batches for s in batch] == pending
+    assert all(len(batch) == 2 * len({s.student for s in batch}) for batch in batches)

@@ -112,7 +112,7 @@ def _notebook_make_cnn() -> nn.Module:
     (cell,) = [
         c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "make_cnn"
     ]
-    namespace: dict[str, object] = {"nn": nn, "torch": torch}
+    namespace: dict[str, object] = {"nn": nn, "torch": torch, "Residual": Residual}
     exec(cell.source, namespace)
     return namespace["make_cnn"]()
 

@@ -33,6 +33,7 @@ def test_the_first_notebook_exists():
 def test_solution_executes_top_to_bottom_without_errors(name, tmp_path, cifar_dir):
     notebook = nbformat.read(solutions_dir() / f"{name}.ipynb", as_version=4)
     os.environ.setdefault("IN5400_FAST", "1")
+    os.environ.setdefault("IN5400_THREADS", "1")  # pytest runs notebooks side by side
     client = NotebookClient(
         notebook,
         timeout=600,

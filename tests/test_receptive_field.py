@@ -19,6 +19,7 @@ import pytest
 import torch
 from torch import nn
 
+from in5400lib.models import Residual
 from in5400lib.receptive_field import ReceptiveFieldRow, ReceptiveFieldTable, receptive_field_of
 
 META = {"device": "meta"}  # architectures are walked, never run: no memory for weights
@@ -331,6 +332,23 @@ def test_pass_through_layers_get_no_row_and_names_follow_nesting():
     assert [row.name for row in table] == ["0", "3.2"]
     assert table.final.receptive_field == (4, 4)
     assert table.final.output_size is None
+
+
+def test_a_residual_block_has_the_field_of_its_layer_path():
+    block = nn.Sequential(nn.Conv2d(1, 1, 3, padding=1), nn.ReLU(), nn.Conv2d(1, 1, 3, padding=1))
+    net = nn.Sequential(nn.Conv2d(1, 1, 3), Residual(*block), nn.AvgPool2d(2))
+    table = receptive_field_of(net, 16)
+    assert [row.name for row in table] == ["0", "1.layers.0", "1.layers.2", "2"]
+    assert table.final.receptive_field == (8, 8) and table.final.stride == (2, 2)
+    # autograd: an output unit in the middle depends on an 8x8 window of the input
+    for m in net.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+    x = torch.ones(1, 1, 16, 16, requires_grad=True)
+    (grad,) = torch.autograd.grad(net(x)[0, 0, 3, 3], x)
+    rows, cols = np.nonzero(grad[0, 0].numpy())
+    assert (rows.max() - rows.min() + 1, cols.max() - cols.min() + 1) == (8, 8)
 
 
 @pytest.mark.parametrize(
