@@ -1,7 +1,8 @@
 """``in5400 audit``: are the hidden tests any good?
 
 For each notebook it grades, through the real grading path (nbgrader autograde,
-the guarded executor and the trusted re-check):
+the guarded executor and the trusted re-check; the re-check runs on the results
+with full marks, the only ones whose verdict it can change):
 
 * the solution (must get full marks),
 * the blank student notebook (must get 0),
@@ -139,7 +140,15 @@ def run_audit(
         work = out or Path(tmp)
         submissions = work / "submissions"
         cases = build_submissions(names, submissions)
-        settings = Settings(out=work / "graded", jobs=jobs, feedback=False, batch_size=batch_size)
+        # Every verdict below is decided by full marks or not, and the re-check can only
+        # lower a score: results that already lost points need no re-check.
+        settings = Settings(
+            out=work / "graded",
+            jobs=jobs,
+            feedback=False,
+            batch_size=batch_size,
+            recheck_only_full_marks=True,
+        )
         results = {(r.student, r.notebook): r for r in grade_class(submissions, settings, names)}
     return report(cases, results)
 

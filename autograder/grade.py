@@ -59,6 +59,10 @@ class Settings:
     batch_size: int = 4
     feedback: bool = True
     recheck: bool = True
+    #: Re-check only results with full marks. The re-check can only take points away, so
+    #: for a question asked of full marks alone ("did this lose points?", the audit's)
+    #: re-checking a result that already lost some cannot change the answer.
+    recheck_only_full_marks: bool = False
     sandbox_user: str = "nobody"
     course_root: Path | None = None
 

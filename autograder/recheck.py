@@ -340,6 +340,8 @@ def recheck_results(results, to_grade, settings, sandbox_user: str, scratch_root
         passed = {grade_id for grade_id, (score, _) in result.cells.items() if score > 0}
         if submission is None or not passed:
             continue  # nothing to withdraw: the re-check can only lower a score
+        if settings.recheck_only_full_marks and result.score < result.max_score:
+            continue
         solution = solutions_dir(settings.course_root) / f"{result.notebook}.ipynb"
         cells = load_cells(solution, submission.path)
         cells = replace(cells, tests=[t for t in cells.tests if t[0] in passed])

@@ -44,6 +44,23 @@ def preload() -> None:
             importlib.import_module(name)
         except ImportError:
             pass
+    warm_up_torch()
+
+
+def warm_up_torch() -> None:
+    """One tiny training step, so that what torch loads on first use (the optimizers'
+    compiler hooks, autograd's engine: about 2 s) is loaded once here, not in every kernel.
+    One thread: no thread pool exists yet when the children are forked."""
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(1)
+    layer = torch.nn.Conv2d(1, 1, 3)
+    for optimizer in (torch.optim.SGD(layer.parameters(), lr=0.1),
+                      torch.optim.Adam(layer.parameters())):  # fmt: skip
+        layer(torch.zeros(1, 1, 4, 4)).sum().backward()
+        optimizer.step()
 
 
 def child(request: dict, fds: list[int]) -> None:
