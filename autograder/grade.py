@@ -517,9 +517,11 @@ def make_batches(pending: list[Submission], size: int, jobs: int = 1) -> list[li
     for submission in pending:
         by_student.setdefault(submission.student, []).append(submission)
     students = list(by_student.values())
+    if not students:
+        return []
     count = math.ceil(len(students) / size)
     count = min(len(students), math.ceil(count / jobs) * jobs)
-    bounds = [round(i * len(students) / count) for i in range(count + 1)] if count else [0]
+    bounds = [round(i * len(students) / count) for i in range(count + 1)]
     return [sum(students[a:b], []) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
