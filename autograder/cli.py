@@ -62,13 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "release":
         return _release(args.check)
     if args.command == "check":
-        from autograder.check import check_notebook
+        from autograder.student.check import check_notebook
 
         return check_notebook(args.notebook, timeout=args.timeout)
     if args.command == "grade":
         return _grade(args)
     if args.command == "merge":
-        from autograder.grade import merge as merge_results
+        from autograder.grading.pipeline import merge as merge_results
 
         results = merge_results(args.out)
         print(f"{len(results)} rows written to {args.out / 'grades.csv'}")
@@ -94,7 +94,7 @@ def _release(check_only: bool) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from autograder.grade import Settings, grade_class
+    from autograder.grading.pipeline import Settings, grade_class
     from autograder.lms import unpack_if_zip
 
     pattern = {"pattern": args.lms_pattern} if args.lms_pattern else {}

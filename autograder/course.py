@@ -20,7 +20,7 @@ NOTEBOOKS: tuple[str, ...] = (
 )
 
 #: nbgrader's configuration for every run (copied into each temporary course directory).
-NBGRADER_CONFIG = Path(__file__).with_name("nbgrader_config.py")
+NBGRADER_CONFIG = Path(__file__).parent / "nbgrader_plugins" / "config.py"
 
 
 def repo_root() -> Path:

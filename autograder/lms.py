@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from autograder.course import ASSIGNMENT, NOTEBOOKS
-from autograder.nbgrader_run import make_course_dir, nbgrader
+from autograder.nbgrader_plugins.run import make_course_dir, nbgrader
 
 CANVAS_PATTERN = r".*/(?P<student_id>[^/_]+)_(?:LATE_)?(?P<file_id>\d+_\d+_[^/]*\.ipynb)$"
 

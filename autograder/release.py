@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from autograder.course import available_notebooks, notebooks_dir, solutions_dir
-from autograder.nbgrader_run import generate_assignment, make_course_dir
+from autograder.nbgrader_plugins.run import generate_assignment, make_course_dir
 
 
 def generate_student_notebooks(

@@ -22,8 +22,8 @@ import nbformat
 
 from autograder.audit import corpus_cases, solution_sources, student_notebook
 from autograder.course import ASSIGNMENT, available_notebooks
-from autograder.grade import Settings, grade_class, prepare
-from autograder.nbgrader_run import nbgrader
+from autograder.grading.pipeline import Settings, grade_class, prepare
+from autograder.nbgrader_plugins.run import nbgrader
 
 
 def make_class(folder: Path, students: int, notebooks: list[str]) -> None:

@@ -18,11 +18,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import cells
+from autograder import authoring
 from autograder.audit import solution_sources, student_notebook
-from autograder.check import has_code
 from autograder.cli import main
 from autograder.course import notebooks_dir, solutions_dir
+from autograder.student.check import has_code
 
 NB = "01_correlation"
 DENSE_TESTS = {"test_dense_params_small", "test_dense_params_bias"}
@@ -65,18 +65,18 @@ def parse(output: str) -> Run:
 def probe_cells(folder: Path) -> list[nbformat.NotebookNode]:
     """Cells for the working folder, a too-slow cell and a kernel that dies (no imports: fast)."""
     return [
-        cells.setup("import os\nfrom pathlib import Path"),
-        cells.tests(
+        authoring.setup("import os\nfrom pathlib import Path"),
+        authoring.tests(
             "test_probe_cwd", f"assert Path.cwd().resolve() == Path({str(folder)!r}).resolve()", 1
         ),
-        cells.tests(
+        authoring.tests(
             "test_probe_relative_file", "assert Path('data.txt').read_text() == 'next to it'", 1
         ),
-        cells.answer("probe_answer", "def probe_answer():\n    return 1"),
-        cells.tests("test_probe_loop", "while True:\n    pass", 1),
-        cells.tests("test_probe_after_loop", "assert probe_answer() == 1", 1),
-        cells.code("os._exit(1)"),
-        cells.tests("test_probe_after_death", "assert probe_answer() == 1", 1),
+        authoring.answer("probe_answer", "def probe_answer():\n    return 1"),
+        authoring.tests("test_probe_loop", "while True:\n    pass", 1),
+        authoring.tests("test_probe_after_loop", "assert probe_answer() == 1", 1),
+        authoring.code("os._exit(1)"),
+        authoring.tests("test_probe_after_death", "assert probe_answer() == 1", 1),
     ]
 
 
@@ -96,7 +96,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory, cifar_dir: Path) -> dict[str,
     probe_dir = root / "probe folder"  # a space in the path, too
     probe_dir.mkdir()
     (probe_dir / "data.txt").write_text("next to it")
-    cells.write_notebook(probe_dir / "probe.ipynb", probe_cells(probe_dir))
+    authoring.write_notebook(probe_dir / "probe.ipynb", probe_cells(probe_dir))
     cases["probe"] = (probe_dir / "probe.ipynb", ["--timeout", str(PROBE_TIMEOUT)])
 
     env = {**os.environ, "IN5400_DATA_DIR": str(cifar_dir), "PYTHONUNBUFFERED": "1"}

@@ -15,8 +15,8 @@ import nbformat
 import pytest
 
 from autograder.audit import solution_sources, student_notebook
-from autograder.grade import Settings, grade_class, make_batches, merge, shard_of
-from autograder.submission import Submission
+from autograder.grading.pipeline import Settings, grade_class, make_batches, merge, shard_of
+from autograder.grading.submission import Submission
 
 NB = "01_correlation"
 TOTAL = 13

@@ -1,10 +1,10 @@
 """The untrusted side of the re-check: run a student's answer cells and serve calls.
 
-Started by ``autograder.recheck`` as ``python -m autograder.sandbox_worker R W``
+Started by ``autograder.grading.recheck`` as ``python -m autograder.sandbox.worker R W``
 where R and W are pipe file descriptors. It receives the setup code and the
 answer cells, enters the sandbox, executes the cells one by one (reporting each
 start and end, so the grader knows which cell hung or killed it), then answers
-``call`` requests with plain data (see ``autograder.wire``). Its standard
+``call`` requests with plain data (see ``autograder.sandbox.wire``). Its standard
 output and error go nowhere: nothing the student prints reaches the grader.
 """
 
@@ -16,8 +16,8 @@ import sys
 import traceback
 from typing import Any
 
-from autograder import wire
-from autograder.sandbox import SEED_CODE, enter_sandbox
+from autograder.sandbox import wire
+from autograder.sandbox.fence import SEED_CODE, enter_sandbox
 
 MAGIC = re.compile(r"^\s*[%!].*$", re.MULTILINE)
 #: The module both sides execute the notebook's code in, so that objects of classes a setup

@@ -51,7 +51,7 @@ class Zygote:
         self.folder = Path(tempfile.mkdtemp(prefix="in5400-zygote-"))  # mode 0700
         self.path = str(self.folder / "socket")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox_zygote", self.path],
+            [sys.executable, "-m", "autograder.sandbox.zygote", self.path],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -4,7 +4,7 @@ The solution notebooks in ``solutions/`` are the source of truth; these
 helpers only save typing the nbgrader metadata by hand when a notebook is
 written or extended from a script::
 
-    from autograder.cells import answer, markdown, setup, tests, write_notebook
+    from autograder.authoring import answer, markdown, setup, tests, write_notebook
 
     write_notebook("solutions/01_correlation.ipynb", [
         markdown("# Correlation by hand"),

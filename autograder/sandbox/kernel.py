@@ -1,7 +1,7 @@
 """Start an IPython kernel for a student's notebook inside the sandbox.
 
 The grader installs a kernelspec named ``python3`` whose command is
-``python -m autograder.sandbox_kernel -f {connection_file} ...``. When the
+``python -m autograder.sandbox.kernel -f {connection_file} ...``. When the
 grader runs a zygote (``$IN5400_ZYGOTE``), this process asks it for a
 pre-warmed kernel and stays as its stand-in for nbclient: it forwards signals
 (interrupts) to the kernel and exits when the kernel exits; the kernel exits
@@ -19,8 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-from autograder.sandbox import enter_sandbox
-from autograder.zygote import SOCKET_ENV, ZygoteError, request_fork
+from autograder.sandbox.fence import enter_sandbox
+from autograder.sandbox.zygote_client import SOCKET_ENV, ZygoteError, request_fork
 
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 

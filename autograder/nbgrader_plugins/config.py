@@ -19,18 +19,18 @@ c.OverwriteCells.add_missing_cells = True
 # A duplicated test cell must not stop the notebook from being graded.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "autograder.sanitize.DropDuplicateIds",
+    "autograder.nbgrader_plugins.sanitize.DropDuplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
-    "autograder.sanitize.SkipDemoCells",
+    "autograder.nbgrader_plugins.sanitize.SkipDemoCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.SkipDemoCells.enabled = True
 
 # Execution: nbgrader's Execute, extended with a per-notebook wall-clock cap and
-# a recorded status when the kernel dies (see autograder/execute.py).
+# a recorded status when the kernel dies (see autograder/nbgrader_plugins/execute.py).
 c.Autograde.autograde_preprocessors = [
-    "autograder.execute.GuardedExecute",
+    "autograder.nbgrader_plugins.execute.GuardedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -45,7 +45,7 @@ c.Execute.interrupt_on_timeout = True
 # Feedback: hidden test code and tracebacks through it are not shown.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "autograder.feedback.RedactHiddenTests",
+    "autograder.nbgrader_plugins.feedback.RedactHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 c.RedactHiddenTests.enforce_metadata = False

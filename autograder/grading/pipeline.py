@@ -36,11 +36,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from autograder.course import ASSIGNMENT, available_notebooks, notebooks_dir, solutions_dir
-from autograder.nbgrader_run import generate_assignment, make_course_dir, nbgrader
-from autograder.sandbox import MEMORY_ENV, SANDBOX_USER_ENV, SCRATCH_ROOT_ENV
-from autograder.sanitize import DEMO_CELLS_ENV
-from autograder.submission import MalformedSubmission, Submission, discover, validate
-from autograder.zygote import SOCKET_ENV, Zygote, ZygoteError
+from autograder.grading.submission import MalformedSubmission, Submission, discover, validate
+from autograder.nbgrader_plugins.run import generate_assignment, make_course_dir, nbgrader
+from autograder.nbgrader_plugins.sanitize import DEMO_CELLS_ENV
+from autograder.sandbox.fence import MEMORY_ENV, SANDBOX_USER_ENV, SCRATCH_ROOT_ENV
+from autograder.sandbox.zygote_client import SOCKET_ENV, Zygote, ZygoteError
 
 STATUSES = ("ok", "timeout", "crashed", "malformed", "missing", "tampered")
 CSV_COLUMNS = ("student", "notebook", "score", "max_score", "status", "detail")
@@ -173,7 +173,7 @@ def prepare(settings: Settings, names: list[str]) -> Path:
     kernels = settings.work / "kernels" / "python3"
     kernels.mkdir(parents=True, exist_ok=True)
     spec = {
-        "argv": [sys.executable, "-m", "autograder.sandbox_kernel", "-f", "{connection_file}"],
+        "argv": [sys.executable, "-m", "autograder.sandbox.kernel", "-f", "{connection_file}"],
         "display_name": "Python 3 (grading sandbox)",
         "language": "python",
     }
@@ -284,7 +284,7 @@ def grade_batch(
             )
             results.append(result)
         if settings.recheck:
-            from autograder.recheck import recheck_results
+            from autograder.grading.recheck import recheck_results
 
             recheck_results(results, to_grade, settings, sandbox_user, scratch_root)
         # The executed notebooks (hidden tests and outputs included), for the TAs.

@@ -11,8 +11,8 @@ the child's process id, and the child becomes
 * ``kernel``: an IPython kernel for nbgrader (standard streams from the request,
   started in the sandbox like ``sandbox_kernel`` would start it).
 
-Every child enters the sandbox (``autograder.sandbox``) before student code runs.
-Started as ``python -m autograder.sandbox_zygote SOCKET_PATH``; prints ``ready``.
+Every child enters the sandbox (``autograder.sandbox.fence``) before student code runs.
+Started as ``python -m autograder.sandbox.zygote SOCKET_PATH``; prints ``ready``.
 """
 
 from __future__ import annotations
@@ -66,11 +66,11 @@ def warm_up_torch() -> None:
 def child(request: dict, fds: list[int]) -> None:
     """Run in the forked child: become what the request asks for."""
     if request["kind"] == "worker":
-        from autograder.sandbox_worker import run_worker
+        from autograder.sandbox.worker import run_worker
 
         run_worker(fds[0], fds[1])
         return
-    from autograder.sandbox_kernel import run_kernel
+    from autograder.sandbox.kernel import run_kernel
 
     for target, fd in enumerate(fds[:3]):
         os.dup2(fd, target)

@@ -5,7 +5,7 @@ submission can rig the tests (patch ``np.testing``, empty later cells, swallow
 exceptions...). The re-check therefore
 
 1. runs only the student's answer cells, in a fresh sandboxed interpreter
-   (``autograder.sandbox_worker``), after the solution's setup code;
+   (``autograder.sandbox.worker``), after the solution's setup code;
 2. runs every test cell of the *solution* (hidden tests included) in the
    grader's own process, where each name the answer cells defined is a proxy:
    calling it sends the arguments to the sandbox and gets plain data back;
@@ -31,9 +31,9 @@ from typing import Any
 
 import nbformat
 
-from autograder import wire
 from autograder.course import solutions_dir
-from autograder.zygote import Zygote, ZygoteError, kill_child
+from autograder.sandbox import wire
+from autograder.sandbox.zygote_client import Zygote, ZygoteError, kill_child
 
 HIDDEN_MARKERS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$", re.MULTILINE)
 #: Exceptions a student's function may raise that the tests look for by type.
@@ -296,7 +296,7 @@ def run_tests(cells: Cells, env: dict[str, str], cell_timeout: float) -> Verdict
         why = f"the re-check could not start ({gone})"
         return Verdict({g: None for g, _ in cells.tests}, {g: why for g, _ in cells.tests})
     try:
-        from autograder.sandbox_worker import notebook_namespace, without_magics
+        from autograder.sandbox.worker import notebook_namespace, without_magics
 
         namespace = notebook_namespace()
         for source in cells.setup:
@@ -332,7 +332,7 @@ def verdict_with_skips(verdict: Verdict, sandbox: Sandbox) -> Verdict:
 
 def recheck_results(results, to_grade, settings, sandbox_user: str, scratch_root: Path) -> None:
     """Re-check the cells nbgrader passed in one batch's results; update them in place."""
-    from autograder.grade import sandbox_environment  # grade imports this module lazily
+    from autograder.grading.pipeline import sandbox_environment  # grade imports this module lazily
 
     by_pair = {(s.student, s.notebook): s for s in to_grade.values()}
     for result in results:

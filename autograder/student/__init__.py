@@ -1,0 +1,1 @@
+"""Tools students run on their own notebooks (``in5400 check``)."""
