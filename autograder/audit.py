@@ -23,7 +23,9 @@ from pathlib import Path
 import nbformat
 
 from autograder.course import available_notebooks, notebooks_dir, repo_root, solutions_dir
-from autograder.grading.pipeline import Result, Settings, grade_class
+from autograder.grading.pipeline import grade_class
+from autograder.grading.results import Result
+from autograder.settings import Settings
 
 SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.MULTILINE)
 

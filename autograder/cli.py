@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "grade":
         return _grade(args)
     if args.command == "merge":
-        from autograder.grading.pipeline import merge as merge_results
+        from autograder.grading.results import merge as merge_results
 
         results = merge_results(args.out)
         print(f"{len(results)} rows written to {args.out / 'grades.csv'}")
@@ -94,8 +94,9 @@ def _release(check_only: bool) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from autograder.grading.pipeline import Settings, grade_class
+    from autograder.grading.pipeline import grade_class
     from autograder.lms import unpack_if_zip
+    from autograder.settings import Settings
 
     pattern = {"pattern": args.lms_pattern} if args.lms_pattern else {}
     settings = Settings(

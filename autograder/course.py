@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from autograder.settings import COURSE_ROOT_ENV
+
 #: The nbgrader assignment that holds all of lecture 5's notebooks.
 ASSIGNMENT = "lecture5"
 
@@ -25,7 +27,7 @@ NBGRADER_CONFIG = Path(__file__).parent / "nbgrader_plugins" / "config.py"
 
 def repo_root() -> Path:
     """The course repository: ``$IN5400_COURSE_ROOT`` or the checkout this package is in."""
-    return Path(os.environ.get("IN5400_COURSE_ROOT", Path(__file__).resolve().parents[1]))
+    return Path(os.environ.get(COURSE_ROOT_ENV, Path(__file__).resolve().parents[1]))
 
 
 def solutions_dir(root: Path | None = None) -> Path:

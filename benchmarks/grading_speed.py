@@ -22,8 +22,10 @@ import nbformat
 
 from autograder.audit import corpus_cases, solution_sources, student_notebook
 from autograder.course import ASSIGNMENT, available_notebooks
-from autograder.grading.pipeline import Settings, grade_class, prepare
+from autograder.grading.environment import prepare
+from autograder.grading.pipeline import grade_class
 from autograder.nbgrader_plugins.run import nbgrader
+from autograder.settings import Settings
 
 
 def make_class(folder: Path, students: int, notebooks: list[str]) -> None:

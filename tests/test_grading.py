@@ -15,8 +15,11 @@ import nbformat
 import pytest
 
 from autograder.audit import solution_sources, student_notebook
-from autograder.grading.pipeline import Settings, grade_class, make_batches, merge, shard_of
+from autograder.grading.keys import shard_of
+from autograder.grading.pipeline import grade_class, make_batches
+from autograder.grading.results import merge
 from autograder.grading.submission import Submission
+from autograder.settings import Settings
 
 NB = "01_correlation"
 TOTAL = 13

@@ -32,8 +32,12 @@ from typing import Any
 import nbformat
 
 from autograder.course import solutions_dir
+from autograder.grading.environment import sandbox_environment
+from autograder.grading.results import Result
+from autograder.grading.submission import Submission
 from autograder.sandbox import wire
 from autograder.sandbox.zygote_client import Zygote, ZygoteError, kill_child
+from autograder.settings import Settings
 
 HIDDEN_MARKERS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$", re.MULTILINE)
 #: Exceptions a student's function may raise that the tests look for by type.
@@ -330,10 +334,14 @@ def verdict_with_skips(verdict: Verdict, sandbox: Sandbox) -> Verdict:
     return verdict
 
 
-def recheck_results(results, to_grade, settings, sandbox_user: str, scratch_root: Path) -> None:
+def recheck_results(
+    results: list[Result],
+    to_grade: dict[str, Submission],
+    settings: Settings,
+    sandbox_user: str,
+    scratch_root: Path,
+) -> None:
     """Re-check the cells nbgrader passed in one batch's results; update them in place."""
-    from autograder.grading.pipeline import sandbox_environment  # grade imports this module lazily
-
     by_pair = {(s.student, s.notebook): s for s in to_grade.values()}
     for result in results:
         submission = by_pair.get((result.student, result.notebook))
@@ -342,14 +350,14 @@ def recheck_results(results, to_grade, settings, sandbox_user: str, scratch_root
             continue  # nothing to withdraw: the re-check can only lower a score
         if settings.recheck_only_full_marks and result.score < result.max_score:
             continue
-        solution = solutions_dir(settings.course_root) / f"{result.notebook}.ipynb"
+        solution = solutions_dir() / f"{result.notebook}.ipynb"
         cells = load_cells(solution, submission.path)
         cells = replace(cells, tests=[t for t in cells.tests if t[0] in passed])
         env = sandbox_environment(settings, scratch_root, sandbox_user)
         apply_verdict(result, run_tests(cells, env, settings.cell_timeout))
 
 
-def apply_verdict(result, verdict: Verdict) -> None:
+def apply_verdict(result: Result, verdict: Verdict) -> None:
     """Per cell, keep the lower of nbgrader's score and the re-check's; flag disagreement."""
     disagreements, unjudged = [], []
     for grade_id, (score, top) in result.cells.items():

@@ -25,7 +25,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-STATUS_DIR_ENV = "IN5400_STATUS_DIR"
+from autograder.settings import STATUS_DIR_ENV
 
 
 def error_output(ename: str, evalue: str) -> NotebookNode:

@@ -9,7 +9,8 @@ from nbconvert.preprocessors import Preprocessor
 from nbgrader import utils
 from nbgrader.preprocessors import DeduplicateIds
 
-DEMO_CELLS_ENV = "IN5400_DEMO_CELLS"
+from autograder.settings import DEMO_CELLS_ENV
+
 SKIPPED = "# (a demonstration cell of the course: not run while grading)"
 
 

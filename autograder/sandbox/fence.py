@@ -25,9 +25,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-SCRATCH_ROOT_ENV = "IN5400_SCRATCH_ROOT"
-MEMORY_ENV = "IN5400_KERNEL_MEMORY"
-SANDBOX_USER_ENV = "IN5400_SANDBOX_USER"
+from autograder.settings import MEMORY_ENV, SANDBOX_USER_ENV, SCRATCH_ROOT_ENV
+
 #: Grader variables that student code must not see.
 PRIVATE_PREFIXES = (
     "IN5400_STATUS",

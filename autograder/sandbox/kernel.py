@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 from autograder.sandbox.fence import enter_sandbox
-from autograder.sandbox.zygote_client import SOCKET_ENV, ZygoteError, request_fork
+from autograder.sandbox.zygote_client import ZygoteError, request_fork
+from autograder.settings import SOCKET_ENV
 
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 

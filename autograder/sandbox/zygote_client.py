@@ -13,8 +13,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-SOCKET_ENV = "IN5400_ZYGOTE"
-
 
 class ZygoteError(RuntimeError):
     """The zygote could not be started or did not answer."""

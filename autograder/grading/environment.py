@@ -1,0 +1,153 @@
+"""Set up where grading happens: private folders, the sandbox account, its environment.
+
+* ``prepare`` builds (once per version of the solutions) the template gradebook
+  every batch copies, and installs the ``python3`` kernelspec that starts
+  kernels in the sandbox (``autograder.sandbox.kernel``);
+* ``sandbox_user_usable`` decides whether student code can run as another account;
+* ``grading_environment`` and ``sandbox_environment`` are the variables nbgrader,
+  the kernels and the re-check sandboxes start with;
+* ``start_zygote`` starts (once per process and environment) the pre-warmed zygote.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from autograder.course import solutions_dir
+from autograder.grading.keys import solutions_key
+from autograder.nbgrader_plugins.run import generate_assignment, make_course_dir
+from autograder.sandbox.zygote_client import Zygote, ZygoteError
+from autograder.settings import (
+    FAST_ENV,
+    MEMORY_ENV,
+    SANDBOX_USER_ENV,
+    SCRATCH_ROOT_ENV,
+    STATUS_DIR_ENV,
+    THREADS_ENV,
+    Settings,
+)
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` readable by its owner only (the sandbox user cannot look inside)."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, stat.S_IRWXU)
+    return path
+
+
+def prepare(settings: Settings, names: list[str]) -> Path:
+    """Build (once per solutions version) the template gradebook and the sandbox kernelspec."""
+    key = solutions_key(names)
+    template = settings.work / f"template-{key}"
+    if not (template / "gradebook.db").exists():
+        build = private_dir(settings.work / f"template-{key}.building")
+        make_course_dir(build)
+        generate_assignment(build, [solutions_dir() / f"{name}.ipynb" for name in names])
+        shutil.rmtree(build / "release", ignore_errors=True)
+        os.replace(build, template)
+    kernels = settings.work / "kernels" / "python3"
+    kernels.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "argv": [sys.executable, "-m", "autograder.sandbox.kernel", "-f", "{connection_file}"],
+        "display_name": "Python 3 (grading sandbox)",
+        "language": "python",
+    }
+    (kernels / "kernel.json").write_text(json.dumps(spec, indent=1))
+    return template
+
+
+def sandbox_user_usable(user: str) -> bool:
+    """Whether student kernels can run as ``user``: we are root and it can import the stack."""
+    if not user or os.geteuid() != 0:
+        return False
+    import pwd
+
+    try:
+        entry = pwd.getpwnam(user)
+    except KeyError:
+        return False
+
+    def drop() -> None:
+        os.setgroups([])
+        os.setgid(entry.pw_gid)
+        os.setuid(entry.pw_uid)
+
+    try:
+        probe = subprocess.run(
+            [sys.executable, "-c", "import ipykernel, numpy, in5400lib"],
+            preexec_fn=drop,
+            cwd="/",
+            capture_output=True,
+            env={**os.environ, "HOME": "/tmp"},
+            timeout=120,
+        )
+    except OSError:  # e.g. the interpreter lives in a folder that user cannot enter
+        return False
+    return probe.returncode == 0
+
+
+@functools.cache
+def process_scratch_root(shared_with_sandbox_user: bool) -> Path:
+    """This grader process's folder for sandboxes' scratch directories (removed at exit)."""
+    root = Path(tempfile.mkdtemp(prefix="in5400-scratch-"))
+    if shared_with_sandbox_user:
+        os.chmod(root, 0o1777)
+    atexit.register(shutil.rmtree, root, True)
+    return root
+
+
+@functools.cache
+def _environment_at_start() -> dict[str, str]:
+    # Libraries add variables to os.environ as they go (torch sets TORCHINDUCTOR_CACHE_DIR
+    # when a test first uses an optimizer); the sandboxes' environment must not follow them,
+    # or every change would start a new zygote.
+    return dict(os.environ)
+
+
+def grading_environment(
+    settings: Settings, scratch_root: Path, status_dir: Path | None, sandbox_user: str
+) -> dict[str, str]:
+    """Environment for nbgrader and the sandboxes (which remove the grader's own variables)."""
+    return {
+        "JUPYTER_PATH": str(settings.work),  # our kernels/python3 comes first
+        STATUS_DIR_ENV: str(status_dir or ""),
+        SCRATCH_ROOT_ENV: str(scratch_root),
+        MEMORY_ENV: str(settings.memory_bytes),
+        SANDBOX_USER_ENV: sandbox_user,
+        FAST_ENV: "1",
+        "PYTHONHASHSEED": "0",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        THREADS_ENV: "1",  # in5400lib's seed_everything(); one thread per grading job
+        "OPENBLAS_NUM_THREADS": "1",
+        "MPLBACKEND": "Agg",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+
+
+def sandbox_environment(
+    settings: Settings, scratch_root: Path, sandbox_user: str
+) -> dict[str, str]:
+    """The environment the zygote, and so every kernel and re-check sandbox, starts with."""
+    return {
+        **_environment_at_start(),
+        **grading_environment(settings, scratch_root, None, sandbox_user),
+    }
+
+
+def start_zygote(settings: Settings, scratch_root: Path, sandbox_user: str) -> str:
+    """The socket of this process's pre-warmed sandbox zygote ("" if it cannot start)."""
+    env = sandbox_environment(settings, scratch_root, sandbox_user)
+    try:
+        return Zygote.shared(env).path
+    except (OSError, ZygoteError):
+        return ""  # kernels then start the slow way
