@@ -189,6 +189,18 @@ def test_uploaded_image_is_decoded_resized_and_drawn(drawn):
     assert len(drawn) > before, "an upload should be drawn"
 
 
+def test_an_unfinished_exercise_gives_a_message_not_a_traceback(drawn, capsys):
+    calls = _Calls()
+
+    def unfinished(model, image, target):
+        raise NotImplementedError()
+
+    calls.saliency_map = unfinished
+    _build(calls)
+    assert drawn == [], "nothing should be shown"
+    assert "finish those exercises" in capsys.readouterr().out
+
+
 def test_resize_image_averages_blocks_and_handles_grey_and_small_images():
     picture = np.arange(16, dtype=np.uint8).reshape(4, 4)
     small = resize_image(picture, 2)

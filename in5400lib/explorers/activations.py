@@ -223,19 +223,26 @@ def activation_explorer(
             c = list(classes).index(class_name)
             position = int(np.flatnonzero(labels == c)[index])
             image, label = images[position], c
-        activation_figure(
-            model,
-            image,
-            layer,
-            layers[layer],
-            classes,
-            mean=mean,
-            std=std,
-            activation_maps=activation_maps,
-            occlusion_map=occlusion_map,
-            saliency_map=saliency_map,
-            label=label,
-        )
+        try:
+            activation_figure(
+                model,
+                image,
+                layer,
+                layers[layer],
+                classes,
+                mean=mean,
+                std=std,
+                activation_maps=activation_maps,
+                occlusion_map=occlusion_map,
+                saliency_map=saliency_map,
+                label=label,
+            )
+        except Exception as error:  # the notebook's functions may be unfinished
+            plt.close("all")
+            print(f"{type(error).__name__}: {error}")
+            print("The explorer runs your activation_maps, occlusion_map and saliency_map:")
+            print("finish those exercises (and run their cells) first.")
+            return
         plt.show()
 
     controls = {
