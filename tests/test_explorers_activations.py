@@ -175,7 +175,6 @@ def test_uploaded_image_is_decoded_resized_and_drawn(drawn):
     np.testing.assert_array_equal(decoded[:, :, :8], 0)
     np.testing.assert_array_equal(decoded[:, :, 8:], 255)
     controls = _controls(box)
-    controls["image"].value = OWN_IMAGE
     before = len(drawn)
     controls["upload"].value = (
         {
@@ -187,6 +186,10 @@ def test_uploaded_image_is_decoded_resized_and_drawn(drawn):
         },
     )
     assert len(drawn) > before, "an upload should be drawn"
+    assert controls["image"].value == OWN_IMAGE, "an upload should switch to your image"
+    controls["image"].value = "test image"
+    again = _controls(_build(_Calls()))
+    assert again["image"].value == "test image", "a re-run keeps the chosen source"
 
 
 def test_an_unfinished_exercise_gives_a_message_not_a_traceback(drawn, capsys):

@@ -209,7 +209,6 @@ def activation_explorer(
 
     update_index_range()
     class_name.observe(update_index_range, "value")
-    upload.observe(lambda _change: setattr(source, "value", OWN_IMAGE), "value")
 
     def draw(source: str, class_name: str, index: int, layer: str, upload: Any) -> None:
         if source == OWN_IMAGE:
@@ -252,6 +251,9 @@ def activation_explorer(
         "layer": layer,
         "upload": upload,
     }
-    return explorer_box(
+    box = explorer_box(
         "activations", controls, draw, title="Activations, occlusion and saliency", vertical=True
     )
+    # after explorer_box restored the remembered values: only a new upload switches the source
+    upload.observe(lambda _change: setattr(source, "value", OWN_IMAGE), "value")
+    return box
