@@ -1,4 +1,4 @@
-"""Gradient-based pictures of what a CNN responds to: guided backprop and the deconvnet.
+"""What a CNN responds to: guided backprop, the deconvnet, and where a layer's units look.
 
 Both methods compute "the gradient" of one class score with respect to the
 input image, but change the rule that carries the signal backwards through
@@ -14,6 +14,9 @@ plain rule). In-place ReLUs (``nn.ReLU(inplace=True)``) are switched to
 out-of-place while the hooks are active, because a module backward hook cannot
 see an output that was written over its input; everything is restored
 afterwards, also when the computation raises.
+
+``receptive_field_at(model, layer)`` gives the receptive field of any layer's
+units, also of a layer nested inside a residual block.
 """
 
 from __future__ import annotations
@@ -26,7 +29,16 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["relu_backward_rule", "guided_backprop", "deconvnet", "gradient_image"]
+from in5400lib.models import Residual
+from in5400lib.receptive_field import ReceptiveFieldRow, receptive_field_of
+
+__all__ = [
+    "deconvnet",
+    "gradient_image",
+    "guided_backprop",
+    "receptive_field_at",
+    "relu_backward_rule",
+]
 
 Rule = Literal["guided", "deconvnet"]
 Grads = tuple[torch.Tensor | None, ...]
@@ -122,3 +134,31 @@ def gradient_image(grad: torch.Tensor | np.ndarray) -> np.ndarray:
     if scale > 0:
         g = g / scale
     return np.clip(0.5 + 0.5 * g, 0.0, 1.0).transpose(1, 2, 0)
+
+
+def receptive_field_at(model: nn.Module, layer: nn.Module) -> ReceptiveFieldRow:
+    """Receptive field, stride and padding (in input pixels) of the units of ``layer``'s output.
+
+    ``model`` is a chain of layers: nested ``nn.Sequential`` containers and
+    ``Residual`` blocks (whose sum sees what their layer path sees), as
+    ``in5400lib.receptive_field.receptive_field_of`` follows them. ``layer`` may sit
+    at any depth; the field is that of the path from the input to its output.
+    """
+    path: list[nn.Module] = []
+
+    def walk(module: nn.Module) -> bool:  # True once ``layer`` has been added to the path
+        if module is layer:
+            path.append(module)
+            return True
+        if isinstance(module, Residual):
+            return any(walk(child) for child in module.layers)
+        if isinstance(module, nn.Sequential) and type(module).forward is nn.Sequential.forward:
+            return any(walk(child) for child in module)
+        if any(inner is layer for inner in module.modules()):
+            raise TypeError(f"cannot follow the layers inside {type(module).__name__}")
+        path.append(module)  # a leaf: receptive_field_of says if it cannot follow it
+        return False
+
+    if not walk(model):
+        raise ValueError("layer is not a layer of model")
+    return receptive_field_of(nn.Sequential(*path)).final

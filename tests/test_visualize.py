@@ -147,3 +147,43 @@ def test_gradient_image_maps_zero_to_grey_and_keeps_the_sign():
     np.testing.assert_allclose(picture[0, 0], [0.5, 0.0, 0.5])
     np.testing.assert_allclose(picture[0, 1], [0.75, 0.625, 0.5])
     np.testing.assert_array_equal(gradient_image(np.zeros((3, 2, 2))), np.full((2, 2, 3), 0.5))
+
+
+def test_receptive_field_at_follows_the_path_into_residual_blocks():
+    from in5400lib.models import Residual
+    from in5400lib.visualize import receptive_field_at
+
+    inner = nn.ReLU()
+    model = nn.Sequential(
+        nn.Conv2d(3, 4, 3, padding=1),  # r 3
+        nn.ReLU(),
+        nn.MaxPool2d(2),  # r 4, stride 2
+        Residual(nn.Conv2d(4, 4, 3, padding=1), inner),  # r 4 + 2 * 2 = 8
+        nn.Conv2d(4, 2, (5, 3), padding=(2, 1)),  # r 8 + 4 * 2 = 16 tall, 8 + 2 * 2 = 12 wide
+        nn.ReLU(),
+    )
+    first = receptive_field_at(model, model[1])
+    assert (first.receptive_field, first.stride, first.padding) == ((3, 3), (1, 1), (1, 1))
+    nested = receptive_field_at(model, inner)
+    assert (nested.receptive_field, nested.stride, nested.padding) == ((8, 8), (2, 2), (3, 3))
+    assert receptive_field_at(model, model[3]).receptive_field == (8, 8)
+    last = receptive_field_at(model, model[5])
+    assert (last.receptive_field, last.stride, last.padding) == ((16, 12), (2, 2), (7, 5))
+
+
+def test_receptive_field_at_refuses_foreign_layers_and_custom_blocks():
+    from in5400lib.visualize import receptive_field_at
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 3, 3)
+
+        def forward(self, x):
+            return self.conv(x) * 2
+
+    model = nn.Sequential(nn.Conv2d(3, 3, 3), Block())
+    with pytest.raises(ValueError, match="not a layer"):
+        receptive_field_at(model, nn.ReLU())
+    with pytest.raises(TypeError, match="Block"):
+        receptive_field_at(model, model[1].conv)

@@ -1,4 +1,5 @@
 """Never removes the forward hook: it stays on the layer after the call."""
+
 import torch
 
 
@@ -7,4 +8,6 @@ def activation_maps(model, layer, x):
     layer.register_forward_hook(lambda module, inputs, output: captured.append(output))
     with torch.no_grad():
         model(x)
+    if not captured:
+        raise ValueError("layer did not run")
     return captured[-1].detach()

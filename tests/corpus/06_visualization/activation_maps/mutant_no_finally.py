@@ -1,4 +1,5 @@
 """Removes the hook only when the forward pass succeeds (no try/finally)."""
+
 import torch
 
 
@@ -8,4 +9,6 @@ def activation_maps(model, layer, x):
     with torch.no_grad():
         model(x)
     handle.remove()
+    if not captured:
+        raise ValueError("layer did not run")
     return captured[0].detach()

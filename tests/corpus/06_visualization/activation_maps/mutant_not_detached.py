@@ -8,4 +8,6 @@ def activation_maps(model, layer, x):
         model(x)
     finally:
         handle.remove()
+    if not captured:
+        raise ValueError("layer did not run")
     return captured[0]

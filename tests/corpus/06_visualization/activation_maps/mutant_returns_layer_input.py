@@ -1,4 +1,5 @@
 """Captures what goes into the layer (the hook's inputs) instead of what comes out."""
+
 import torch
 
 
@@ -10,4 +11,6 @@ def activation_maps(model, layer, x):
             model(x)
     finally:
         handle.remove()
+    if not captured:
+        raise ValueError("layer did not run")
     return captured[0].detach()

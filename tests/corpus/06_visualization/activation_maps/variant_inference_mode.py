@@ -1,4 +1,5 @@
 """Uses torch.inference_mode() and a small class as the hook, clones the captured tensor."""
+
 import torch
 
 
@@ -18,4 +19,6 @@ def activation_maps(model, layer, x):
             model(x)
     finally:
         handle.remove()
+    if capture.output is None:
+        raise ValueError("the layer did not run")
     return capture.output

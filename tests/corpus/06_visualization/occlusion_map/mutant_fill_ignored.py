@@ -1,8 +1,12 @@
 """Always occludes with zeros, whatever `fill` says."""
+
 import torch
 
 
 def occlusion_map(model, image, target, patch=8, stride=4, fill=0.0):
+    if patch < 1 or stride < 1:
+        raise ValueError("patch and stride must be >= 1")
+    was_training = model.training
     _, H, W = image.shape
     if patch > H or patch > W:
         raise ValueError("patch does not fit")
@@ -14,4 +18,5 @@ def occlusion_map(model, image, target, patch=8, stride=4, fill=0.0):
     model.eval()
     with torch.no_grad():
         probs = torch.softmax(model(occluded), dim=1)[:, target]
+    model.train(was_training)
     return probs.reshape(rows, cols).numpy()

@@ -1,8 +1,12 @@
 """Returns the pre-softmax logit of `target` instead of its probability."""
+
 import torch
 
 
 def occlusion_map(model, image, target, patch=8, stride=4, fill=0.0):
+    if patch < 1 or stride < 1:
+        raise ValueError("patch and stride must be >= 1")
+    was_training = model.training
     _, H, W = image.shape
     if patch > H or patch > W:
         raise ValueError("patch does not fit")
@@ -14,4 +18,5 @@ def occlusion_map(model, image, target, patch=8, stride=4, fill=0.0):
     model.eval()
     with torch.no_grad():
         logits = model(occluded)[:, target]
+    model.train(was_training)
     return logits.reshape(rows, cols).numpy()

@@ -1,0 +1,23 @@
+"""Returns the drop p(image) - p(occluded) instead of the probability with the patch in place."""
+
+import torch
+
+
+def occlusion_map(model, image, target, patch=8, stride=4, fill=0.0):
+    if image.dim() != 3 or patch < 1 or stride < 1:
+        raise ValueError("bad image, patch or stride")
+    _, H, W = image.shape
+    if patch > H or patch > W:
+        raise ValueError("patch does not fit")
+    rows, cols = (H - patch) // stride + 1, (W - patch) // stride + 1
+    occluded = image.detach().repeat(rows * cols, 1, 1, 1)
+    for k in range(rows * cols):
+        i, j = divmod(k, cols)
+        occluded[k, :, i * stride : i * stride + patch, j * stride : j * stride + patch] = fill
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        p_image = torch.softmax(model(image[None]), dim=1)[0, target]
+        probs = torch.softmax(model(occluded), dim=1)[:, target]
+    model.train(was_training)
+    return (p_image - probs).reshape(rows, cols).numpy()
