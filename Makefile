@@ -9,7 +9,7 @@ ifneq ($(wildcard $(SUBSET)),)
 export IN5400_DATA_DIR ?= $(SUBSET)
 endif
 
-.PHONY: setup lab test lint audit release bench lock clean
+.PHONY: setup lab test test-slurm lint audit release bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: make PYTHON=python3.11 ...")'
@@ -25,6 +25,10 @@ lab: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -n 2 --durations=15
+
+# The README's Slurm array script on a one-node cluster (needs: apt-get install slurm-wlm munge).
+test-slurm: $(STAMP)
+	$(BIN)/python -m pytest -m slurm tests/cluster
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

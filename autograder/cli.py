@@ -53,6 +53,34 @@ def main(argv: list[str] | None = None) -> int:
     merge = commands.add_parser("merge", help="combine shard results into OUT/grades.csv")
     merge.add_argument("out", type=Path)
 
+    similarity = commands.add_parser(
+        "similarity", help="rank pairs of students whose answer cells look copied"
+    )
+    similarity.add_argument("submissions", type=Path, help="SUBMISSIONS/<student>/<nb>.ipynb")
+    similarity.add_argument("--out", type=Path, required=True)
+    similarity.add_argument("--notebook", action="append", choices=NOTEBOOKS)
+    similarity.add_argument("--jobs", type=int, default=2, help="parallel processes")
+    similarity.add_argument(
+        "--threshold", type=float, default=0.5, help="lowest score listed (0-1)"
+    )
+    similarity.add_argument("--top", type=int, default=10, help="pairs per exercise in the HTML")
+
+    export = commands.add_parser(
+        "export", help="one row per student: OUT/grades-wide.csv or a Canvas import file"
+    )
+    export.add_argument("out", type=Path)
+    export.add_argument("--format", choices=("wide", "canvas"), default="wide")
+    export.add_argument(
+        "--roster", type=Path, help="a Canvas gradebook export: copy its student id columns"
+    )
+    export.add_argument(
+        "--canvas-assignment",
+        action="append",
+        default=[],
+        metavar="NOTEBOOK=ID",
+        help="the Canvas assignment id of a notebook (else Canvas creates the assignment)",
+    )
+
     audit = commands.add_parser("audit", help="grade solutions, blanks, mutants and variants")
     audit.add_argument("--notebook", action="append", choices=NOTEBOOKS)
     audit.add_argument("--jobs", type=int, default=2)
@@ -73,6 +101,20 @@ def main(argv: list[str] | None = None) -> int:
         results = merge_results(args.out)
         print(f"{len(results)} rows written to {args.out / 'grades.csv'}")
         return 0
+    if args.command == "similarity":
+        from autograder.similarity import report
+
+        pairs = report(
+            args.submissions, args.out, args.notebook, args.jobs, args.threshold, args.top
+        )
+        flagged = sum(p.score >= args.threshold for p in pairs)
+        print(
+            f"{flagged} of {len(pairs)} compared pairs score {args.threshold:.0%} or more; see "
+            f"{args.out / 'similarity.html'}"
+        )
+        return 0
+    if args.command == "export":
+        return _export(args)
     if args.command == "audit":
         from autograder.audit import run_audit
 
@@ -90,6 +132,19 @@ def _release(check_only: bool) -> int:
         return 1 if stale else 0
     for path in release():
         print(f"wrote {path}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from autograder.export import export
+
+    ids = dict(item.partition("=")[::2] for item in args.canvas_assignment)
+    try:
+        path = export(args.out, args.format, args.roster, ids)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"in5400 export: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
     return 0
 
 

@@ -22,14 +22,19 @@ whatever orders the uploads (ids, a timestamp written as digits) into ``file_id`
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from autograder.course import ASSIGNMENT, NOTEBOOKS
 from autograder.nbgrader_plugins.run import make_course_dir, nbgrader
+
+#: Written next to the grades: each student's id in the LMS (``in5400 export`` reads it).
+LMS_IDS_FILE = "lms-ids.csv"
 
 CANVAS_PATTERN = r".*/(?P<student_id>[^/_]+)_(?:LATE_)?(?P<file_id>\d+_\d+_[^/]*\.ipynb)$"
 
@@ -101,7 +106,9 @@ def unpack_if_zip(submissions: Path, out: Path, pattern: str = CANVAS_PATTERN) -
             unknown.append(path)
         else:
             uploads.append(upload)
-    if pattern == CANVAS_PATTERN:
+    canvas = pattern == CANVAS_PATTERN
+    names = {upload.path: upload.student for upload in uploads}
+    if canvas:
         uploads = separate_namesakes(uploads)
     for path in unknown:
         print(f"skipped {path.parent.parent.name}/{path.name}: not one of {', '.join(NOTEBOOKS)}")
@@ -128,7 +135,23 @@ def unpack_if_zip(submissions: Path, out: Path, pattern: str = CANVAS_PATTERN) -
         target = folder / student / f"{notebook}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(upload.path, target)
+    write_lms_ids(out / LMS_IDS_FILE, latest.values(), names, canvas)
     return folder
+
+
+def write_lms_ids(
+    path: Path, uploads: Iterable[Upload], names: dict[Path, str], canvas: bool
+) -> None:
+    """``student, lms_id, lms_name`` per student: the Canvas user id and the name in the zip.
+
+    For a custom pattern the LMS id is unknown and left empty.
+    """
+    ids = {u.student: (str(u.order[0]) if canvas else "", names[u.path]) for u in uploads}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "lms_id", "lms_name"])
+        writer.writerows([student, *ids[student]] for student in sorted(ids))
 
 
 def collect(archive: Path, course: Path, pattern: str) -> Path:

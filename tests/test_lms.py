@@ -158,3 +158,31 @@ def test_grade_a_canvas_zip_end_to_end(tmp_path: Path, capsys: pytest.CaptureFix
     assert all(row["notebook"] == NB and row["status"] == "ok" for row in rows.values()), rows
     assert rows["doejane"]["score"] == rows["doejane"]["max_score"] != "0", rows
     assert rows["smithbob"]["score"] == "0", rows
+    # the TA's next step: one row per student for Canvas, with the user ids from the zip
+    assert main(["export", str(out), "--format", "canvas"]) == 0
+    with open(out / "canvas-grades.csv", newline="", encoding="utf-8") as handle:
+        canvas = list(csv.reader(handle))
+    assert canvas[0] == [
+        "Student",
+        "ID",
+        "SIS User ID",
+        "SIS Login ID",
+        "Section",
+        f"IN5400 L5 {NB}",
+    ]
+    assert canvas[1][0] == "Points Possible" and canvas[1][5] == rows["doejane"]["max_score"]
+    assert canvas[2][:2] == ["doejane", "12345"] and canvas[2][5] == rows["doejane"]["score"]
+    assert canvas[3][:2] == ["smithbob", "22222"] and canvas[3][5] == "0"
+
+
+def test_the_lms_ids_are_kept_next_to_the_grades(unpacked: tuple[Path, str]) -> None:
+    folder, _ = unpacked
+    with open(folder.parents[1] / "lms-ids.csv", newline="", encoding="utf-8") as handle:
+        ids = {row["student"]: (row["lms_id"], row["lms_name"]) for row in csv.DictReader(handle)}
+    assert ids == {
+        "doejane": ("12345", "doejane"),
+        "hansenole_111": ("111", "hansenole"),
+        "hansenole_222": ("222", "hansenole"),
+        "nordkari": ("44444", "nordkari"),
+        "smithbob": ("22222", "smithbob"),
+    }

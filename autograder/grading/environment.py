@@ -24,6 +24,7 @@ from pathlib import Path
 
 from autograder.course import solutions_dir
 from autograder.grading.keys import solutions_key
+from autograder.grading.results import write_atomic
 from autograder.nbgrader_plugins.run import generate_assignment, make_course_dir
 from autograder.sandbox.zygote_client import Zygote, ZygoteError
 from autograder.settings import (
@@ -45,15 +46,23 @@ def private_dir(path: Path) -> Path:
 
 
 def prepare(settings: Settings, names: list[str]) -> Path:
-    """Build (once per solutions version) the template gradebook and the sandbox kernelspec."""
+    """Build (once per solutions version) the template gradebook and the sandbox kernelspec.
+
+    Shards of a job array share ``OUT`` and may build the template at the same time:
+    each builds in a folder of its own and the first to finish renames it into place.
+    """
     key = solutions_key(names)
     template = settings.work / f"template-{key}"
     if not (template / "gradebook.db").exists():
-        build = private_dir(settings.work / f"template-{key}.building")
+        private_dir(settings.work)
+        build = Path(tempfile.mkdtemp(dir=settings.work, prefix=f"template-{key}.building-"))
         make_course_dir(build)
         generate_assignment(build, [solutions_dir() / f"{name}.ipynb" for name in names])
         shutil.rmtree(build / "release", ignore_errors=True)
-        os.replace(build, template)
+        try:
+            os.rename(build, template)
+        except OSError:  # another shard's template is already in place
+            shutil.rmtree(build, ignore_errors=True)
     kernels = settings.work / "kernels" / "python3"
     kernels.mkdir(parents=True, exist_ok=True)
     spec = {
@@ -61,7 +70,7 @@ def prepare(settings: Settings, names: list[str]) -> Path:
         "display_name": "Python 3 (grading sandbox)",
         "language": "python",
     }
-    (kernels / "kernel.json").write_text(json.dumps(spec, indent=1))
+    write_atomic(kernels / "kernel.json", json.dumps(spec, indent=1))
     return template
 
 
