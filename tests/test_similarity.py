@@ -62,4 +62,4 @@ def test_a_blank_or_starter_cell_matches_nobody() -> None:
     ]
     pairs = rank_exercise(answers, starter_hashes(notebook, exercise))
     assert [(p.student_a, p.student_b) for p in pairs] == [("c", "d")]
-    assert pairs[0].score > 0.9
+    assert pairs[0].score > 0.8
