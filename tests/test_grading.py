@@ -19,11 +19,14 @@ from autograder.grading.keys import shard_of
 from autograder.grading.pipeline import grade_class, make_batches
 from autograder.grading.results import merge
 from autograder.grading.submission import Submission
+from autograder.notebook import notebook_info
 from autograder.settings import Settings
 
 NB = "01_correlation"
-TOTAL = 13
-DENSE = 3  # points of the dense_params test cells (they run before corr2d's)
+POINTS = notebook_info([NB])[NB].points
+TOTAL = sum(POINTS.values())
+# points of the dense_params test cells (they run before corr2d's)
+DENSE = sum(p for test, p in POINTS.items() if test.startswith("test_dense_params"))
 WRONG_CORR2D = textwrap.dedent(
     """
     import numpy as np
