@@ -22,12 +22,11 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import available_notebooks, notebooks_dir, repo_root, solutions_dir
+from autograder.course import available_notebooks, repo_root
 from autograder.grading.pipeline import grade_class
 from autograder.grading.results import Result
-from autograder.settings import Settings
-
-SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.MULTILINE)
+from autograder.notebook import read_released, solution_answers, with_answers
+from autograder.settings import AUDIT_BATCH_SIZE, AUDIT_JOBS, Settings
 
 
 @dataclass(frozen=True)
@@ -45,28 +44,18 @@ class Case:
         return "--".join(part for part in (self.kind, self.grade_id, self.name) if part)
 
 
-def corpus_dir(root: Path | None = None) -> Path:
-    return (root or repo_root()) / "tests" / "corpus"
+def corpus_dir() -> Path:
+    return repo_root() / "tests" / "corpus"
 
 
-def solution_sources(notebook: str, root: Path | None = None) -> dict[str, str]:
+def solution_sources(notebook: str) -> dict[str, str]:
     """``{grade_id: source}`` of the solution's answer cells, without the solution markers."""
-    nb = nbformat.read(solutions_dir(root) / f"{notebook}.ipynb", as_version=4)
-    return {
-        cell.metadata["nbgrader"]["grade_id"]: SOLUTION_MARKERS.sub("", cell.source)
-        for cell in nb.cells
-        if cell.metadata.get("nbgrader", {}).get("solution")
-    }
+    return solution_answers(notebook)
 
 
-def student_notebook(notebook: str, answers: dict[str, str], root: Path | None = None):
-    """The student notebook with the given answer cells filled in."""
-    nb = nbformat.read(notebooks_dir(root) / f"{notebook}.ipynb", as_version=4)
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in answers:
-            cell.source = answers[grade_id]
-    return nb
+def student_notebook(notebook: str, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """The released student notebook with the given answer cells filled in."""
+    return with_answers(read_released(notebook), answers)
 
 
 def describe(source: str) -> str:
@@ -74,10 +63,10 @@ def describe(source: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-def corpus_cases(notebook: str, root: Path | None = None) -> list[tuple[Case, str]]:
+def corpus_cases(notebook: str) -> list[tuple[Case, str]]:
     """Mutants and variants of a notebook with their answer-cell source."""
     cases = []
-    folder = corpus_dir(root) / notebook
+    folder = corpus_dir() / notebook
     for path in sorted(folder.glob("*/*.py")):
         kind, _, name = path.stem.partition("_")
         if kind not in ("mutant", "variant"):
@@ -87,16 +76,16 @@ def corpus_cases(notebook: str, root: Path | None = None) -> list[tuple[Case, st
     return cases
 
 
-def build_submissions(notebooks: list[str], folder: Path, root: Path | None = None) -> list[Case]:
+def build_submissions(notebooks: list[str], folder: Path) -> list[Case]:
     """Write every audit submission to ``folder/<case>/<notebook>.ipynb``; return the cases."""
     cases = []
     for notebook in notebooks:
-        solution = solution_sources(notebook, root)
+        solution = solution_sources(notebook)
         entries = [
             (Case(notebook, "solution", "", "", "the instructor's solution"), solution),
             (Case(notebook, "blank", "", "", "the unmodified student notebook"), {}),
         ]
-        for case, source in corpus_cases(notebook, root):
+        for case, source in corpus_cases(notebook):
             if case.grade_id not in solution:
                 raise ValueError(
                     f"corpus folder {case.grade_id!r} is not an answer cell of {notebook}"
@@ -105,7 +94,7 @@ def build_submissions(notebooks: list[str], folder: Path, root: Path | None = No
         for case, answers in entries:
             path = folder / case.student / f"{notebook}.ipynb"
             path.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(student_notebook(notebook, answers, root), path)
+            nbformat.write(student_notebook(notebook, answers), path)
             cases.append(case)
     return cases
 
@@ -130,7 +119,10 @@ def verdict(case: Case, result: Result) -> tuple[bool, str]:
 
 
 def run_audit(
-    notebooks: list[str] | None = None, jobs: int = 2, out: Path | None = None, batch_size: int = 16
+    notebooks: list[str] | None = None,
+    jobs: int = AUDIT_JOBS,
+    out: Path | None = None,
+    batch_size: int = AUDIT_BATCH_SIZE,
 ) -> int:
     """Grade every audit case and print a table per notebook; exit status 1 if any case fails.
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from autograder.course import NOTEBOOKS
+from autograder.settings import AUDIT_JOBS, CHECK_CELL_TIMEOUT, Settings
 
 
 def _shard(text: str) -> tuple[int, int]:
@@ -17,7 +18,8 @@ def _shard(text: str) -> tuple[int, int]:
     return i, n
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The ``in5400`` command line; every default comes from ``autograder.settings``."""
     parser = argparse.ArgumentParser(prog="in5400", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -28,31 +30,24 @@ def main(argv: list[str] | None = None) -> int:
 
     check = commands.add_parser("check", help="run a notebook and report its public tests")
     check.add_argument("notebook", type=Path)
-    check.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    check.add_argument("--timeout", type=int, default=CHECK_CELL_TIMEOUT, help="seconds per cell")
 
-    grade = commands.add_parser("grade", help="grade SUBMISSIONS/<student>/<notebook>.ipynb")
-    grade.add_argument("submissions", type=Path, help="folder of student folders, or an LMS zip")
-    grade.add_argument("--out", type=Path, required=True)
-    grade.add_argument("--jobs", type=int, default=1, help="parallel workers")
-    grade.add_argument("--timeout", type=int, default=60, help="seconds per cell")
-    grade.add_argument("--notebook-timeout", type=int, default=300, help="seconds per notebook")
-    grade.add_argument("--memory", type=float, default=6.0, help="GiB of memory per student kernel")
-    grade.add_argument(
-        "--notebook", action="append", choices=NOTEBOOKS, help="only these notebooks"
-    )
-    grade.add_argument("--shard", type=_shard, help="I/N: grade only shard I of N (by student id)")
-    grade.add_argument("--batch-size", type=int, default=4, help="students per nbgrader run")
-    grade.add_argument("--no-feedback", action="store_true")
-    grade.add_argument("--no-recheck", action="store_true", help="skip the trusted re-check")
-    grade.add_argument(
-        "--lms-pattern",
-        help="regular expression with groups student_id and file_id for the file names in an LMS "
-        "zip (default: Canvas bulk download names)",
-    )
+    _add_grade_parser(commands)
 
     merge = commands.add_parser("merge", help="combine shard results into OUT/grades.csv")
     merge.add_argument("out", type=Path)
 
+    audit = commands.add_parser("audit", help="grade solutions, blanks, mutants and variants")
+    audit.add_argument("--notebook", action="append", choices=NOTEBOOKS)
+    audit.add_argument("--jobs", type=int, default=AUDIT_JOBS)
+    audit.add_argument("--out", type=Path, help="keep the work folder here")
+
+    _add_after_grading_parsers(commands)
+    return parser
+
+
+def _add_after_grading_parsers(commands: argparse._SubParsersAction) -> None:
+    """``in5400 similarity`` and ``in5400 export``: what a TA does after grading."""
     similarity = commands.add_parser(
         "similarity", help="rank pairs of students whose answer cells look copied"
     )
@@ -81,12 +76,45 @@ def main(argv: list[str] | None = None) -> int:
         help="the Canvas assignment id of a notebook (else Canvas creates the assignment)",
     )
 
-    audit = commands.add_parser("audit", help="grade solutions, blanks, mutants and variants")
-    audit.add_argument("--notebook", action="append", choices=NOTEBOOKS)
-    audit.add_argument("--jobs", type=int, default=2)
-    audit.add_argument("--out", type=Path, help="keep the work folder here")
 
-    args = parser.parse_args(argv)
+def _add_grade_parser(commands: argparse._SubParsersAction) -> None:
+    grade = commands.add_parser("grade", help="grade SUBMISSIONS/<student>/<notebook>.ipynb")
+    grade.add_argument("submissions", type=Path, help="folder of student folders, or an LMS zip")
+    grade.add_argument("--out", type=Path, required=True)
+    grade.add_argument("--jobs", type=int, default=Settings.jobs, help="parallel workers")
+    grade.add_argument(
+        "--timeout", type=int, default=Settings.cell_timeout, help="seconds per cell"
+    )
+    grade.add_argument(
+        "--notebook-timeout",
+        type=int,
+        default=Settings.notebook_timeout,
+        help="seconds per notebook",
+    )
+    grade.add_argument(
+        "--memory",
+        type=float,
+        default=Settings.memory_bytes / 2**30,
+        help="GiB of memory per student kernel",
+    )
+    grade.add_argument(
+        "--notebook", action="append", choices=NOTEBOOKS, help="only these notebooks"
+    )
+    grade.add_argument("--shard", type=_shard, help="I/N: grade only shard I of N (by student id)")
+    grade.add_argument(
+        "--batch-size", type=int, default=Settings.batch_size, help="students per nbgrader run"
+    )
+    grade.add_argument("--no-feedback", action="store_true")
+    grade.add_argument("--no-recheck", action="store_true", help="skip the trusted re-check")
+    grade.add_argument(
+        "--lms-pattern",
+        help="regular expression with groups student_id and file_id for the file names in an LMS "
+        "zip (default: Canvas bulk download names)",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     if args.command == "release":
         return _release(args.check)
     if args.command == "check":
@@ -151,7 +179,6 @@ def _export(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from autograder.grading.pipeline import grade_class
     from autograder.lms import unpack_if_zip
-    from autograder.settings import Settings
 
     pattern = {"pattern": args.lms_pattern} if args.lms_pattern else {}
     settings = Settings(

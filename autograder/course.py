@@ -21,24 +21,23 @@ NOTEBOOKS: tuple[str, ...] = (
     "07_cifar10_cnn_vs_dense",
 )
 
-#: nbgrader's configuration for every run (copied into each temporary course directory).
-NBGRADER_CONFIG = Path(__file__).parent / "nbgrader_plugins" / "config.py"
-
 
 def repo_root() -> Path:
     """The course repository: ``$IN5400_COURSE_ROOT`` or the checkout this package is in."""
     return Path(os.environ.get(COURSE_ROOT_ENV, Path(__file__).resolve().parents[1]))
 
 
-def solutions_dir(root: Path | None = None) -> Path:
-    return (root or repo_root()) / "solutions"
+def solutions_dir() -> Path:
+    """The instructor notebooks (solutions and hidden tests)."""
+    return repo_root() / "solutions"
 
 
-def notebooks_dir(root: Path | None = None) -> Path:
-    return (root or repo_root()) / "notebooks"
+def notebooks_dir() -> Path:
+    """The student notebooks, generated from the solutions."""
+    return repo_root() / "notebooks"
 
 
-def available_notebooks(root: Path | None = None) -> list[str]:
+def available_notebooks() -> list[str]:
     """The notebooks of ``NOTEBOOKS`` that have a solution file, in teaching order."""
-    folder = solutions_dir(root)
+    folder = solutions_dir()
     return [name for name in NOTEBOOKS if (folder / f"{name}.ipynb").exists()]

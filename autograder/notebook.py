@@ -11,10 +11,14 @@ A code cell of a course notebook has one of four roles (its nbgrader metadata in
 Markdown cells and code cells whose nbgrader metadata gives them none of these roles
 have no role (``None``). The tests are nbgrader's own (``nbgrader.utils``); a cell whose
 ``nbgrader`` metadata is not a mapping (a damaged submission) counts as having none.
+
+Solution notebooks mark the solution and the hidden tests with nbgrader's
+``### BEGIN/END SOLUTION`` and ``### BEGIN/END HIDDEN TESTS`` lines.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,8 @@ from nbgrader import utils
 from autograder.course import notebooks_dir, solutions_dir
 
 TEST, ANSWER, SETUP, DEMO = "test", "answer", "setup", "demo"
+SOLUTION_MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.MULTILINE)
+HIDDEN_MARKERS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$", re.MULTILINE)
 
 
 def nbgrader_metadata(cell: NotebookNode) -> dict[str, Any]:
@@ -49,6 +55,14 @@ def role(cell: NotebookNode) -> str | None:
     if utils.is_locked(cell):
         return SETUP
     return None
+
+
+def tracked(cell: NotebookNode) -> bool:
+    """Whether nbgrader tracks the cell by its ``grade_id`` (a test, answer or locked cell,
+    markdown included)."""
+    if not nbgrader_metadata(cell):
+        return False
+    return bool(utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell))
 
 
 def grade_id(cell: NotebookNode) -> str | None:
@@ -122,3 +136,45 @@ def notebook_info(names: list[str]) -> dict[str, NotebookInfo]:
 def demo_sources(names: list[str]) -> dict[str, list[str]]:
     """``{name: [source, ...]}``: the demonstration cells of each released student notebook."""
     return {name: [cell.source for cell in cells_of(read_released(name), DEMO)] for name in names}
+
+
+def solution_answers(name: str) -> dict[str, str]:
+    """``{grade_id: source}`` of the solution's answer cells, without the solution markers."""
+    answers = answer_sources(read_solution(name))
+    return {key: SOLUTION_MARKERS.sub("", source) for key, source in answers.items()}
+
+
+def with_answers(notebook: NotebookNode, answers: dict[str, str]) -> NotebookNode:
+    """``notebook`` with the answer cells named in ``answers`` replaced (in place)."""
+    for cell in cells_of(notebook, ANSWER):
+        if grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
+    return notebook
+
+
+@dataclass(frozen=True)
+class Cells:
+    """What the re-check runs, taken from the solution and the submission."""
+
+    setup: list[str]
+    answers: list[list[str]]  # [grade_id, source] of the student's answer cells
+    tests: list[tuple[str, str]]  # (grade_id, source) of the solution's test cells
+    notebook: str = ""  # file name of the submission, copied into the sandbox
+    notebook_bytes: bytes = b""
+
+
+def load_cells(solution: Path, submission: Path) -> Cells:
+    """The solution's setup and test cells (hidden tests included, without their markers),
+    and the submission's answer cells in the solution's order."""
+    source, submitted = read(solution), read(submission)
+    setup = [cell.source for cell in cells_of(source, SETUP)]
+    tests = [
+        (grade_id(cell), HIDDEN_MARKERS.sub("", cell.source)) for cell in cells_of(source, TEST)
+    ]
+    handed_in = answer_sources(submitted)
+    answers = [
+        [key, handed_in[key]]
+        for key in (grade_id(cell) for cell in cells_of(source, ANSWER))
+        if key in handed_in
+    ]
+    return Cells(setup, answers, tests, solution.name, submission.read_bytes())

@@ -47,6 +47,14 @@ PRIVATE_ENV = (
 
 # --------------------------------------------------------------------- defaults
 
+#: Seconds a locked setup cell (the course's own imports) may take, if above the cell limit.
+SETUP_CELL_TIMEOUT = 120
+#: Seconds per cell for ``in5400 check`` (a student's whole notebook, demonstrations included).
+CHECK_CELL_TIMEOUT = 120
+#: ``in5400 audit``: parallel workers, and audit cases ("students") per nbgrader run.
+AUDIT_JOBS = 2
+AUDIT_BATCH_SIZE = 16
+
 
 @dataclass
 class Settings:

@@ -25,7 +25,7 @@ from autograder.course import ASSIGNMENT, available_notebooks
 from autograder.grading.environment import prepare
 from autograder.grading.pipeline import grade_class
 from autograder.nbgrader_plugins.run import nbgrader
-from autograder.settings import Settings
+from autograder.settings import FAST_ENV, THREADS_ENV, Settings
 
 
 def make_class(folder: Path, students: int, notebooks: list[str]) -> None:
@@ -53,8 +53,8 @@ def plain_nbgrader(submissions: Path, work: Path, notebooks: list[str]) -> float
         target = course / "submitted" / student.name / ASSIGNMENT
         shutil.copytree(student, target)
     env = {
-        "IN5400_FAST": "1",
-        "IN5400_THREADS": "1",
+        FAST_ENV: "1",
+        THREADS_ENV: "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
     }

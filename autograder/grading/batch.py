@@ -43,6 +43,36 @@ def grade_batch(
     sandbox_user: str,
 ) -> list[Result]:
     """Grade a few submissions with one ``nbgrader autograde`` run in a private course folder."""
+    results, to_grade = triage(batch, infos, solutions)
+    if not to_grade:
+        return results
+    job = Path(tempfile.mkdtemp(prefix="job-", dir=private_dir(settings.work / "jobs")))
+    scratch_root = process_scratch_root(bool(sandbox_user))
+    try:
+        make_job(job, template, to_grade, infos)
+        env = grading_environment(settings, scratch_root, job / "status", sandbox_user)
+        env[DEMO_CELLS_ENV] = str(job / "demo_cells.json")
+        env[SOCKET_ENV] = start_zygote(settings, scratch_root, sandbox_user)
+        log = autograde(job, settings, env, len(to_grade))
+        graded = read_results(job, to_grade, infos, solutions, log)
+        if settings.recheck:
+            recheck_results(graded, to_grade, settings, sandbox_user, scratch_root)
+        results += graded
+        # The executed notebooks (hidden tests and outputs included), for the TAs.
+        collect(job, "autograded", to_grade, settings.out / "autograded", ".ipynb")
+        if settings.feedback:
+            copy_feedback(job, to_grade, settings.out / "feedback", env)
+    finally:
+        shutil.rmtree(job, ignore_errors=True)
+        for leftover in scratch_root.iterdir():
+            shutil.rmtree(leftover, ignore_errors=True)
+    return results
+
+
+def triage(
+    batch: list[Submission], infos: dict[str, NotebookInfo], solutions: str
+) -> tuple[list[Result], dict[str, Submission]]:
+    """Results for the missing and malformed submissions, and the rest by nbgrader student id."""
     ids_by_notebook = {name: set(info.answers) for name, info in infos.items()}
     results: list[Result] = []
     to_grade: dict[str, Submission] = {}
@@ -58,62 +88,60 @@ def grade_batch(
             results.append(zero_result(submission, info, "malformed", str(error), key))
             continue
         to_grade[f"{NBGRADER_STUDENT_PREFIX}{len(to_grade)}"] = submission
-    if not to_grade:
-        return results
+    return results, to_grade
 
-    job = Path(tempfile.mkdtemp(prefix="job-", dir=private_dir(settings.work / "jobs")))
-    scratch_root = process_scratch_root(bool(sandbox_user))
+
+def make_job(
+    job: Path, template: Path, to_grade: dict[str, Submission], infos: dict[str, NotebookInfo]
+) -> None:
+    """An nbgrader course folder with the template gradebook, the submissions, an empty
+    ``status/`` folder and ``demo_cells.json``."""
+    make_course_dir(job)
+    shutil.copy(template / "gradebook.db", job / "gradebook.db")
+    for sid, submission in to_grade.items():
+        target = job / "submitted" / sid / ASSIGNMENT / f"{submission.notebook}.ipynb"
+        target.parent.mkdir(parents=True)
+        shutil.copy(submission.path, target)
+    (job / "status").mkdir()
+    (job / "demo_cells.json").write_text(json.dumps(demo_sources(list(infos))))
+
+
+def autograde(job: Path, settings: Settings, env: dict[str, str], count: int) -> str:
+    """Run ``nbgrader autograde`` on the job's ``count`` submissions; return its log."""
+    budget = settings.notebook_timeout * count + 180
+    args = [
+        "autograde",
+        ASSIGNMENT,
+        "--force",
+        f"--Execute.timeout={settings.cell_timeout}",
+        f"--GuardedExecute.notebook_timeout={settings.notebook_timeout}",
+    ]
     try:
-        make_course_dir(job)
-        shutil.copy(template / "gradebook.db", job / "gradebook.db")
-        for sid, submission in to_grade.items():
-            target = job / "submitted" / sid / ASSIGNMENT / f"{submission.notebook}.ipynb"
-            target.parent.mkdir(parents=True)
-            shutil.copy(submission.path, target)
-        status_dir = job / "status"
-        status_dir.mkdir()
-        demo_cells = job / "demo_cells.json"
-        demo_cells.write_text(json.dumps(demo_sources(list(infos))))
-        budget = settings.notebook_timeout * len(to_grade) + 180
-        env = grading_environment(settings, scratch_root, status_dir, sandbox_user)
-        env[DEMO_CELLS_ENV] = str(demo_cells)
-        env[SOCKET_ENV] = start_zygote(settings, scratch_root, sandbox_user)
-        args = [
-            "autograde",
-            ASSIGNMENT,
-            "--force",
-            f"--Execute.timeout={settings.cell_timeout}",
-            f"--GuardedExecute.notebook_timeout={settings.notebook_timeout}",
-        ]
-        try:
-            run = nbgrader(job, *args, timeout=budget, env=env)
-            log = run.stdout
-        except subprocess.TimeoutExpired:
-            log = f"nbgrader did not finish within {budget} s and was stopped"
-        grades = read_gradebook(job, to_grade)
-        for sid, submission in to_grade.items():
-            info = infos[submission.notebook]
-            key = result_key(submission, solutions)
-            result = from_gradebook(
-                submission,
-                info,
-                grades.get(sid),
-                status_dir / sid / f"{submission.notebook}.json",
-                log,
-                key,
-            )
-            results.append(result)
-        if settings.recheck:
-            recheck_results(results, to_grade, settings, sandbox_user, scratch_root)
-        # The executed notebooks (hidden tests and outputs included), for the TAs.
-        collect(job, "autograded", to_grade, settings.out / "autograded", ".ipynb")
-        if settings.feedback:
-            copy_feedback(job, to_grade, settings.out / "feedback", env)
-    finally:
-        shutil.rmtree(job, ignore_errors=True)
-        for leftover in scratch_root.iterdir():
-            shutil.rmtree(leftover, ignore_errors=True)
-    return results
+        return nbgrader(job, *args, timeout=budget, env=env).stdout
+    except subprocess.TimeoutExpired:
+        return f"nbgrader did not finish within {budget} s and was stopped"
+
+
+def read_results(
+    job: Path,
+    to_grade: dict[str, Submission],
+    infos: dict[str, NotebookInfo],
+    solutions: str,
+    log: str,
+) -> list[Result]:
+    """The results of the autograded submissions, from the gradebook and the status files."""
+    grades = read_gradebook(job, to_grade)
+    return [
+        from_gradebook(
+            submission,
+            infos[submission.notebook],
+            grades.get(sid),
+            job / "status" / sid / f"{submission.notebook}.json",
+            log,
+            result_key(submission, solutions),
+        )
+        for sid, submission in to_grade.items()
+    ]
 
 
 def collect(job: Path, stage: str, students: dict[str, Submission], dest: Path, ext: str) -> None:

@@ -85,15 +85,12 @@ def sandbox_user_usable(user: str) -> bool:
     except KeyError:
         return False
 
-    def drop() -> None:
-        os.setgroups([])
-        os.setgid(entry.pw_gid)
-        os.setuid(entry.pw_uid)
-
     try:
         probe = subprocess.run(
             [sys.executable, "-c", "import ipykernel, numpy, in5400lib"],
-            preexec_fn=drop,
+            user=entry.pw_uid,
+            group=entry.pw_gid,
+            extra_groups=[],
             cwd="/",
             capture_output=True,
             env={**os.environ, "HOME": "/tmp"},

@@ -22,24 +22,21 @@ from __future__ import annotations
 
 import builtins
 import os
-import re
 import select
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from autograder.course import solutions_dir
 from autograder.grading.environment import sandbox_environment
 from autograder.grading.results import Result
 from autograder.grading.submission import Submission
+from autograder.notebook import Cells, load_cells
 from autograder.sandbox import wire
 from autograder.sandbox.zygote_client import Zygote, ZygoteError, kill_child
 from autograder.settings import Settings
 
-HIDDEN_MARKERS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$", re.MULTILINE)
 #: Exceptions a student's function may raise that the tests look for by type.
 KNOWN_ERRORS = {
     name: getattr(builtins, name)
@@ -72,40 +69,6 @@ class SandboxGone(RuntimeError):
     """The sandbox process died or did not answer in time."""
 
 
-@dataclass(frozen=True)
-class Cells:
-    """What the re-check runs, taken from the solution and the submission."""
-
-    setup: list[str]
-    answers: list[list[str]]  # [grade_id, source] of the student's answer cells
-    tests: list[tuple[str, str]]  # (grade_id, source) of the solution's test cells
-    notebook: str = ""  # file name of the submission, copied into the sandbox
-    notebook_bytes: bytes = b""
-
-
-def load_cells(solution: Path, submission: Path) -> Cells:
-    source = nbformat.read(solution, as_version=4)
-    submitted = nbformat.read(submission, as_version=4)
-    setup, tests, answer_ids = [], [], []
-    for cell in source.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or not meta:
-            continue
-        if meta.get("grade"):
-            tests.append((meta["grade_id"], HIDDEN_MARKERS.sub("", cell.source)))
-        elif meta.get("solution"):
-            answer_ids.append(meta["grade_id"])
-        elif meta.get("locked"):
-            setup.append(cell.source)
-    by_id = {}
-    for cell in submitted.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("solution") and meta.get("grade_id") in answer_ids:
-            by_id.setdefault(meta["grade_id"], cell.source)
-    answers = [[grade_id, by_id[grade_id]] for grade_id in answer_ids if grade_id in by_id]
-    return Cells(setup, answers, tests, solution.name, submission.read_bytes())
-
-
 class Sandbox:
     """A sandbox worker holding the student's answer cells; restarts itself when it dies."""
 
@@ -114,7 +77,6 @@ class Sandbox:
         self.env = env
         self.cell_timeout = cell_timeout
         self.skipped: dict[int, str] = {}  # answer cells left out: they hung or killed the worker
-        self.cell_errors: dict[str, str] = {}
         self.names: dict[str, str] = {}
         self.values: dict[str, Any] = {}
         self.opaque_count = 0
@@ -131,7 +93,7 @@ class Sandbox:
                 init = {"setup": self.cells.setup, "answers": answers}
                 init["notebook"] = self.cells.notebook
                 self._send(init, [self.cells.notebook_bytes])
-                self._initialise(kept)
+                self._initialise()
                 return
             except SandboxGone as gone:
                 index = getattr(gone, "index", None)
@@ -153,7 +115,7 @@ class Sandbox:
             os.close(from_child_write)
         self.write_fd, self.read_fd = to_child_write, from_child_read
 
-    def _initialise(self, kept: list[int]) -> None:
+    def _initialise(self) -> None:
         current = None
         while True:
             # Before the first answer cell the worker starts Python and runs the setup code.
@@ -163,8 +125,6 @@ class Sandbox:
             if event == "start":
                 current = int(header["index"])
             elif event == "end":
-                if header.get("error"):
-                    self.cell_errors[self.cells.answers[kept[current]][0]] = str(header["error"])
                 current = None
             elif event == "ready":
                 self.names = {str(k): str(v) for k, v in header["names"].items()}

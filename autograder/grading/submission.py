@@ -8,6 +8,8 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.notebook import grade_ids
+
 
 class MalformedSubmission(ValueError):
     """The file is not a notebook of this assignment; the message says why."""
@@ -36,16 +38,6 @@ def discover(folder: Path, notebooks: list[str]) -> list[Submission]:
     ]
 
 
-def answer_ids(notebook: nbformat.NotebookNode) -> set[str]:
-    """grade_ids of the nbgrader cells in a notebook."""
-    return {
-        cell.metadata["nbgrader"]["grade_id"]
-        for cell in notebook.cells
-        if isinstance(cell.metadata.get("nbgrader"), dict)
-        and "grade_id" in cell.metadata["nbgrader"]
-    }
-
-
 def validate(path: Path, expected_ids: set[str], ids_by_notebook: dict[str, set[str]]) -> None:
     """Raise ``MalformedSubmission`` unless ``path`` is an nbformat-4 notebook of this assignment.
 
@@ -69,7 +61,7 @@ def validate(path: Path, expected_ids: set[str], ids_by_notebook: dict[str, set[
         nbformat.validate(notebook)
     except Exception as error:  # noqa: BLE001 - any validation failure is reported
         raise MalformedSubmission(f"invalid notebook: {str(error).splitlines()[0]}") from None
-    found = answer_ids(notebook)
+    found = grade_ids(notebook)
     if not found & expected_ids:
         others = [name for name, ids in ids_by_notebook.items() if found & ids]
         what = f"it looks like {others[0]}" if others else "it has none of the graded cells"

@@ -1,8 +1,28 @@
 """nbgrader configuration shared by `in5400 release`, `in5400 grade` and `in5400 audit`.
 
-The grader copies this file into each temporary course directory it creates, so
-every nbgrader run sees the same settings.
+nbgrader reads this file as its ``nbgrader_config.py``: the grader copies it into
+each temporary course directory it creates, so every nbgrader run sees the same
+settings. The preprocessors are given as classes; the course's own come from
+this package (``sanitize``, ``execute``, ``feedback``).
 """
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+
+from autograder.nbgrader_plugins.execute import GuardedExecute
+from autograder.nbgrader_plugins.feedback import RedactHiddenTests
+from autograder.nbgrader_plugins.sanitize import DropDuplicateIds, SkipDemoCells
+from autograder.settings import Settings
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -16,36 +36,33 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # leaving "needs manual grade".
 c.OverwriteCells.add_missing_cells = True
 
-# A duplicated test cell must not stop the notebook from being graded.
+# A duplicated test cell must not stop the notebook from being graded; unchanged
+# demonstration cells are not run.
 c.Autograde.sanitize_preprocessors = [
-    "nbgrader.preprocessors.ClearOutput",
-    "autograder.nbgrader_plugins.sanitize.DropDuplicateIds",
-    "nbgrader.preprocessors.OverwriteKernelspec",
-    "nbgrader.preprocessors.OverwriteCells",
-    "autograder.nbgrader_plugins.sanitize.SkipDemoCells",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    ClearOutput,
+    DropDuplicateIds,
+    OverwriteKernelspec,
+    OverwriteCells,
+    SkipDemoCells,
+    CheckCellMetadata,
 ]
 c.SkipDemoCells.enabled = True
 
 # Execution: nbgrader's Execute, extended with a per-notebook wall-clock cap and
-# a recorded status when the kernel dies (see autograder/nbgrader_plugins/execute.py).
+# a recorded status when the kernel dies.
 c.Autograde.autograde_preprocessors = [
-    "autograder.nbgrader_plugins.execute.GuardedExecute",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    GuardedExecute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
 ]
-c.Execute.timeout = 60
+c.Execute.timeout = Settings.cell_timeout
 c.Execute.execute_retries = 0
 c.Execute.interrupt_on_timeout = True
 
 # Feedback: hidden test code and tracebacks through it are not shown.
-c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.GetGrades",
-    "autograder.nbgrader_plugins.feedback.RedactHiddenTests",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-]
+c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
 c.RedactHiddenTests.enforce_metadata = False

@@ -25,7 +25,8 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from autograder.settings import STATUS_DIR_ENV
+from autograder.notebook import SETUP, role
+from autograder.settings import SETUP_CELL_TIMEOUT, STATUS_DIR_ENV, Settings
 
 
 def error_output(ename: str, evalue: str) -> NotebookNode:
@@ -35,18 +36,14 @@ def error_output(ename: str, evalue: str) -> NotebookNode:
     )
 
 
-def _is_setup(cell: NotebookNode) -> bool:
-    """A locked cell that is neither a test nor an answer: the course's own set-up code."""
-    meta = cell.metadata.get("nbgrader", {})
-    return bool(meta.get("locked")) and not meta.get("grade") and not meta.get("solution")
-
-
 class GuardedExecute(Execute):
     notebook_timeout = Integer(
-        600, help="Wall-clock seconds for the whole notebook (every cell together)."
+        Settings.notebook_timeout,
+        help="Wall-clock seconds for the whole notebook (every cell together).",
     ).tag(config=True)
     setup_timeout = Integer(
-        120, help="Seconds for a locked setup cell (the course's own imports), if above timeout."
+        SETUP_CELL_TIMEOUT,
+        help="Seconds for a locked setup cell (the course's own imports), if above timeout.",
     ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
@@ -67,7 +64,7 @@ class GuardedExecute(Execute):
     def _get_timeout(self, cell):
         remaining = self._deadline - time.monotonic()
         limit = self.timeout if self.timeout and self.timeout > 0 else remaining
-        if cell is not None and _is_setup(cell):
+        if cell is not None and role(cell) == SETUP:
             limit = max(limit, self.setup_timeout)
         return max(1, int(min(limit, remaining)))
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from nbgrader.preprocessors import ClearHiddenTests
 
+from autograder.notebook import TEST, role
+
 
 class RedactHiddenTests(ClearHiddenTests):
     """Remove hidden test code from test cells and cut tracebacks down to their message.
@@ -14,8 +16,7 @@ class RedactHiddenTests(ClearHiddenTests):
 
     def preprocess_cell(self, cell, resources, cell_index):
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
-        nbgrader = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and nbgrader.get("grade"):
+        if role(cell) == TEST:
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     output["traceback"] = [f"{output.get('ename')}: {output.get('evalue')}"]

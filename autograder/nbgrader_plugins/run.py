@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograder.course import ASSIGNMENT, NBGRADER_CONFIG
+from autograder.course import ASSIGNMENT
+from autograder.sandbox.zygote_client import kill_child
+
+#: nbgrader's configuration for every run (copied into each temporary course directory).
+NBGRADER_CONFIG = Path(__file__).with_name("config.py")
 
 
 def make_course_dir(root: Path) -> Path:
@@ -23,7 +27,6 @@ def nbgrader(
     *args: str,
     timeout: float | None = None,
     env: dict[str, str] | None = None,
-    preexec_fn=None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``nbgrader ARGS`` inside ``course``; raises ``subprocess.TimeoutExpired`` on timeout.
 
@@ -39,12 +42,12 @@ def nbgrader(
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        preexec_fn=preexec_fn,
     )
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        kill_group(process)
+        kill_child(process.pid)
+        process.communicate()
         raise
     return subprocess.CompletedProcess(command, process.returncode, output, "")
 
@@ -52,17 +55,6 @@ def nbgrader(
 def _path_with_this_python() -> str:
     # nbgrader calls `alembic` by name: put this interpreter's scripts folder first.
     return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-
-
-def kill_group(process: subprocess.Popen) -> None:
-    """Kill a process started with ``start_new_session=True`` and everything it started."""
-    import signal
-
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.communicate()
 
 
 def generate_assignment(course: Path, solutions: list[Path], db: bool = True) -> Path:

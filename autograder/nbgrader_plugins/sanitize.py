@@ -6,9 +6,9 @@ import json
 import os
 
 from nbconvert.preprocessors import Preprocessor
-from nbgrader import utils
 from nbgrader.preprocessors import DeduplicateIds
 
+from autograder.notebook import DEMO, grade_id, role, tracked
 from autograder.settings import DEMO_CELLS_ENV
 
 SKIPPED = "# (a demonstration cell of the course: not run while grading)"
@@ -30,14 +30,14 @@ class DropDuplicateIds(DeduplicateIds):
         return nb, resources
 
     def preprocess_cell(self, cell, resources, cell_index):
-        if not (utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell)):
+        if not tracked(cell):
             return cell, resources
-        grade_id = cell.metadata.nbgrader.get("grade_id")
-        if grade_id in self.grade_ids:
-            self.log.warning("Cell with id '%s' exists multiple times: ignoring the copy", grade_id)
+        key = grade_id(cell)
+        if key in self.grade_ids:
+            self.log.warning("Cell with id '%s' exists multiple times: ignoring the copy", key)
             del cell.metadata["nbgrader"]
         else:
-            self.grade_ids.add(grade_id)
+            self.grade_ids.add(key)
         return cell, resources
 
 
@@ -60,7 +60,6 @@ class SkipDemoCells(Preprocessor):
         with open(path, encoding="utf-8") as handle:
             demos = set(json.load(handle).get(notebook, []))
         for cell in nb.cells:
-            plain = cell.cell_type == "code" and "nbgrader" not in cell.metadata
-            if plain and cell.source in demos:
+            if role(cell) == DEMO and cell.source in demos:
                 cell.source = SKIPPED
         return nb, resources

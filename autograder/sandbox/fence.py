@@ -1,7 +1,7 @@
 """Fence in a process that will run a student's code, as far as one process can.
 
-Used by the notebook kernel (``sandbox_kernel``) and by the re-check worker
-(``sandbox_worker``). ``enter_sandbox`` must be called before any student code
+Used by the notebook kernel (``autograder.sandbox.kernel``) and by the re-check worker
+(``autograder.sandbox.worker``). ``enter_sandbox`` must be called before any student code
 runs; it
 
 * moves into a fresh scratch directory (``HOME``, IPython's and matplotlib's
@@ -25,19 +25,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from autograder.settings import MEMORY_ENV, SANDBOX_USER_ENV, SCRATCH_ROOT_ENV
+from autograder.settings import MEMORY_ENV, PRIVATE_ENV, SANDBOX_USER_ENV, SCRATCH_ROOT_ENV
 
-#: Grader variables that student code must not see.
-PRIVATE_PREFIXES = (
-    "IN5400_STATUS",
-    "IN5400_SCRATCH",
-    "IN5400_KERNEL",
-    "IN5400_SANDBOX",
-    "IN5400_COURSE_ROOT",
-    "IN5400_DEMO",
-    "IN5400_ZYGOTE",
-    "NBGRADER_EXECUTION",
-)
+#: Variables that student code must not see: the grader's own, and nbgrader's marker
+#: that tells code it is being autograded.
+PRIVATE_PREFIXES = (*PRIVATE_ENV, "NBGRADER_EXECUTION")
 
 #: Run before the student's code: the same seeds and thread count for everyone.
 SEED_CODE = """\

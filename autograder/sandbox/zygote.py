@@ -7,9 +7,9 @@ results), then listens on a Unix socket in a folder only the grader can open.
 Each request carries a kind and file descriptors; the zygote forks, replies with
 the child's process id, and the child becomes
 
-* ``worker``: a re-check worker (``sandbox_worker.run_worker`` on the two pipe ends);
+* ``worker``: a re-check worker (``autograder.sandbox.worker.run_worker`` on the two pipe ends);
 * ``kernel``: an IPython kernel for nbgrader (standard streams from the request,
-  started in the sandbox like ``sandbox_kernel`` would start it).
+  started in the sandbox like ``autograder.sandbox.kernel`` would start it).
 
 Every child enters the sandbox (``autograder.sandbox.fence``) before student code runs.
 Started as ``python -m autograder.sandbox.zygote SOCKET_PATH``; prints ``ready``.

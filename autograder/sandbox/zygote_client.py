@@ -1,4 +1,4 @@
-"""The grader's side of ``sandbox_zygote``: start one, ask it for sandboxes."""
+"""The grader's side of the zygote (``sandbox.zygote``): start one, ask it for sandboxes."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def request_fork(path: str, kind: str, fds: list[int], **info) -> int:
 
 
 def kill_child(pid: int) -> None:
-    """Kill a forked sandbox and everything it started (it leads its own session)."""
+    """Kill a child that leads its own session (a forked sandbox, the zygote, nbgrader) and
+    everything it started; a child that is already gone is no error."""
     for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
         try:
             kill()
@@ -75,6 +76,6 @@ class Zygote:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            kill_child(self.process.pid)
             self.process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)

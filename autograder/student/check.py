@@ -20,6 +20,9 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
+from autograder.notebook import ANSWER, TEST, grade_id, points, role
+from autograder.settings import CHECK_CELL_TIMEOUT
+
 #: Error name recorded for a cell that ran out of time (nbclient then interrupts the kernel).
 TIMEOUT_ERROR = "Timeout"
 
@@ -40,7 +43,7 @@ def has_code(source: str) -> bool:
     return any(line.strip() and not line.lstrip().startswith("#") for line in source.splitlines())
 
 
-def execute(
+def run_notebook(
     notebook: nbformat.NotebookNode, folder: Path, timeout: int
 ) -> tuple[dict[int, str], str]:
     """Run every code cell of ``notebook`` in a kernel started in ``folder``.
@@ -105,34 +108,28 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
         raise ValueError(f"{path} is not a readable Jupyter notebook ({lines[0]})") from None
 
 
-def run_tests(path: Path, timeout: int = 120) -> list[TestOutcome]:
-    """Execute the notebook top to bottom (errors do not stop it) and judge each test cell.
+def judge(notebook: nbformat.NotebookNode, folder: Path, timeout: int) -> list[TestOutcome]:
+    """Run ``notebook`` (a copy; the caller's cells keep their outputs) in ``folder`` and
+    judge each test cell.
 
     A failing test cell's message ends with the error of the answer cell above it,
     when that one failed too (e.g. it still raises ``NotImplementedError``).
     """
-    return judge(read_notebook(path), path.resolve().parent, timeout)
-
-
-def judge(notebook: nbformat.NotebookNode, folder: Path, timeout: int) -> list[TestOutcome]:
-    """Run ``notebook`` (a copy; the caller's cells keep their outputs) in ``folder``."""
     notebook = nbformat.from_dict(notebook)
-    runs, stopped = execute(notebook, folder, timeout)
+    runs, stopped = run_notebook(notebook, folder, timeout)
     outcomes = []
     answer_id, answer_error = "", ""
     for index, cell in enumerate(notebook.cells):
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code":
-            continue
-        if meta.get("solution"):
-            answer_id = meta.get("grade_id", f"cell {index + 1}")
+        kind = role(cell)
+        if kind == ANSWER:
+            answer_id = grade_id(cell) or f"cell {index + 1}"
             answer_error = runs.get(index, "")
             continue
-        if not meta.get("grade"):
+        if kind != TEST:
             continue
-        grade_id, points = meta.get("grade_id", f"cell {index + 1}"), float(meta.get("points", 0))
+        name, worth = grade_id(cell) or f"cell {index + 1}", points(cell)
         if not has_code(cell.source):
-            outcomes.append(TestOutcome(grade_id, points, False, "", visible=False))
+            outcomes.append(TestOutcome(name, worth, False, "", visible=False))
             continue
         if index not in runs:
             message = f"not run: {stopped}" if stopped else "not run"
@@ -140,7 +137,7 @@ def judge(notebook: nbformat.NotebookNode, folder: Path, timeout: int) -> list[T
             message = runs[index]
             if message and answer_error:
                 message += f"\n(the answer cell {answer_id} above failed: {answer_error})"
-        outcomes.append(TestOutcome(grade_id, points, not message, message))
+        outcomes.append(TestOutcome(name, worth, not message, message))
     return outcomes
 
 
@@ -169,7 +166,7 @@ def report_line(outcome: TestOutcome) -> str:
     return line
 
 
-def check_notebook(path: Path, timeout: int = 120) -> int:
+def check_notebook(path: Path, timeout: int = CHECK_CELL_TIMEOUT) -> int:
     """Print a line per test cell and a summary; exit status 0 when all visible tests pass.
 
     Exit status 2 when the file cannot be checked (missing, or not a notebook).
