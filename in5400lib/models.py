@@ -17,6 +17,11 @@ data alone (``torch.load(..., weights_only=True)`` can read them)::
 
     model, record = load_reference_cnn()
     record["test_accuracy"], record["mean"], record["std"]
+
+For any network whose output is the global average of its last convolution's
+maps (a *fully convolutional head*, however the network is written):
+``score_maps(net, x)`` returns those maps (class activation maps), and
+``FlattenHead(net)`` swaps the head for Flatten + Linear.
 """
 
 from __future__ import annotations
@@ -32,12 +37,15 @@ from torch import nn
 __all__ = [
     "REFERENCE_MODELS",
     "LAYER_TYPES",
+    "FlattenHead",
     "Residual",
     "build_sequential",
     "load_checkpoint",
     "load_pretrained",
     "load_reference_cnn",
+    "head_conv",
     "save_checkpoint",
+    "score_maps",
 ]
 
 LayerSpec = list[dict[str, Any]]
@@ -85,6 +93,76 @@ def _build_layer(entry: dict[str, Any]) -> nn.Module:
     if name not in LAYER_TYPES:
         raise ValueError(f"unknown layer type {name!r}; known: Residual, {', '.join(LAYER_TYPES)}")
     return LAYER_TYPES[name](**kwargs)
+
+
+# --- the head of a fully convolutional network ---------------------------------------------------
+
+
+def head_conv(net: nn.Module) -> nn.Conv2d:
+    """The last ``nn.Conv2d`` of ``net`` in ``net.modules()`` order: the head of an FCN."""
+    convs = [m for m in net.modules() if isinstance(m, nn.Conv2d)]
+    if not convs:
+        raise ValueError("the network has no nn.Conv2d layer")
+    return convs[-1]
+
+
+@torch.no_grad()
+def score_maps(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """The output (N, K, h, w) of ``net``'s head convolution for images x (N, C, H, W).
+
+    For a network that ends in global average pooling these are the class
+    activation maps (Zhou et al., 2016): their spatial mean is the logits (N, K).
+    Runs in eval mode without gradients and restores the network's mode.
+    """
+    captured: list[torch.Tensor] = []
+    handle = head_conv(net).register_forward_hook(lambda m, i, out: captured.append(out))
+    was_training = net.training
+    try:
+        net.eval()(x)
+    finally:
+        handle.remove()
+        net.train(was_training)
+    return captured[-1]
+
+
+class FlattenHead(nn.Module):
+    """``net``'s layers up to its head convolution, then Flatten + Linear(features, num_classes).
+
+    Works for any way ``net`` is written (flat ``nn.Sequential``, nested blocks,
+    a custom ``forward``): a hook picks up the input of the head convolution
+    (``head_conv(net)``). The network still runs its old head (a cheap 1x1
+    convolution and an average) but the result is not used; the head's parameters
+    are frozen (``requires_grad=False``), so only the body and the new dense layer
+    train. Images are (N, ``in_channels``, ``image_size``, ``image_size``): a dense
+    layer needs a fixed input size.
+    """
+
+    def __init__(
+        self, net: nn.Module, image_size: int = 32, in_channels: int = 3, num_classes: int = 10
+    ) -> None:
+        super().__init__()
+        self.net = net
+        self.head = head_conv(net)
+        self.head.requires_grad_(False)
+        was_training = net.training
+        with torch.no_grad():
+            net.eval()
+            features = self.features(torch.zeros(1, in_channels, image_size, image_size))
+        net.train(was_training)
+        self.classifier = nn.Linear(features[0].numel(), num_classes)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """The input (N, C', h, w) of the head convolution for images x (N, C, H, W)."""
+        captured: list[torch.Tensor] = []
+        handle = self.head.register_forward_pre_hook(lambda m, inputs: captured.append(inputs[0]))
+        try:
+            self.net(x)
+        finally:
+            handle.remove()
+        return captured[-1]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(torch.flatten(self.features(x), 1))
 
 
 # --- checkpoints ---------------------------------------------------------------------------------

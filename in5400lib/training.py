@@ -18,7 +18,7 @@ import math
 import os
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,16 +70,25 @@ def default_device() -> torch.device:
 # --- normalisation and augmentation -------------------------------------------------------------
 
 
-def channel_mean_std(images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def channel_mean_std(images: torch.Tensor, chunk: int = 1000) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-channel mean and standard deviation of ``images`` (N, C, H, W), on the 0..1 scale.
 
     Returns two float32 tensors of shape (C,). Compute them on the training set
-    only and reuse them for the test set.
+    only and reuse them for the test set. The sums run over ``chunk`` images at
+    a time in float64, so no float copy of the whole set is made.
     """
-    x = images.to(torch.float64) / 255.0 if images.dtype == torch.uint8 else images.double()
-    mean = x.mean(dim=(0, 2, 3))
-    std = x.std(dim=(0, 2, 3))
-    return mean.float(), std.float()
+    images = torch.as_tensor(images)
+    scale = 255.0 if images.dtype == torch.uint8 else 1.0
+    total = torch.zeros(images.shape[1], dtype=torch.float64)
+    squares = torch.zeros(images.shape[1], dtype=torch.float64)
+    for start in range(0, len(images), chunk):
+        x = images[start : start + chunk].to(torch.float64) / scale
+        total += x.sum(dim=(0, 2, 3))
+        squares += (x * x).sum(dim=(0, 2, 3))
+    count = images.numel() // images.shape[1]
+    mean = total / count
+    variance = (squares - count * mean * mean) / (count - 1)
+    return mean.float(), variance.clamp(min=0).sqrt().float()
 
 
 def normalize(images: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
@@ -167,21 +176,33 @@ class Batches:
 
 
 @torch.no_grad()
-def predict(model: nn.Module, batches: Batches, flip_average: bool = False) -> torch.Tensor:
+def predict(
+    model: nn.Module,
+    batches: Batches,
+    flip_average: bool = False,
+    transform: Callable[[torch.Tensor], torch.Tensor] | None = None,
+) -> torch.Tensor:
     """Logits (N, num_classes) of ``model`` in eval mode for every image in ``batches``.
 
-    With ``flip_average=True`` the logits of each image and its mirror image are
-    averaged (test-time augmentation).
+    Only one batch at a time goes through the network, so memory does not grow
+    with N. ``transform`` (optional) maps each normalised batch (B, C, H, W) to the
+    batch the model sees (a shift, a rotation, ...). With ``flip_average=True`` the
+    logits of each image and its mirror image are averaged (test-time
+    augmentation). The model's training/eval mode is restored afterwards.
     """
     was_training = model.training
     model.eval()
     outputs = []
-    for xb, _ in batches:
-        logits = model(xb)
-        if flip_average:
-            logits = (logits + model(xb.flip(-1))) / 2
-        outputs.append(logits.float().cpu())
-    model.train(was_training)
+    try:
+        for xb, _ in batches:
+            if transform is not None:
+                xb = transform(xb)
+            logits = model(xb)
+            if flip_average:
+                logits = (logits + model(xb.flip(-1))) / 2
+            outputs.append(logits.float().cpu())
+    finally:
+        model.train(was_training)
     return torch.cat(outputs)
 
 
@@ -193,9 +214,17 @@ class Metrics:
     accuracy: float
 
 
-def evaluate(model: nn.Module, batches: Batches, flip_average: bool = False) -> Metrics:
-    """Loss and accuracy of ``model`` on all of ``batches`` (eval mode, no gradients)."""
-    logits = predict(model, batches, flip_average)
+def evaluate(
+    model: nn.Module,
+    batches: Batches,
+    flip_average: bool = False,
+    transform: Callable[[torch.Tensor], torch.Tensor] | None = None,
+) -> Metrics:
+    """Loss and accuracy of ``model`` on all of ``batches`` (eval mode, no gradients).
+
+    ``flip_average`` and ``transform`` as in ``predict``.
+    """
+    logits = predict(model, batches, flip_average, transform)
     labels = batches.y.cpu()
     loss = F.cross_entropy(logits, labels).item()
     accuracy = (logits.argmax(dim=1) == labels).double().mean().item()

@@ -12,12 +12,14 @@ from torch import nn
 
 from in5400lib.models import (
     REFERENCE_MODELS,
+    FlattenHead,
     Residual,
     build_sequential,
     load_checkpoint,
     load_pretrained,
     load_reference_cnn,
     save_checkpoint,
+    score_maps,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +60,56 @@ def test_residual_adds_its_input() -> None:
 def test_build_sequential_refuses_unknown_layers() -> None:
     with pytest.raises(ValueError, match="unknown layer type 'Eval'"):
         build_sequential([{"type": "Eval"}])
+
+
+class NestedCnn(nn.Module):
+    """A fully convolutional classifier written with blocks and its own forward."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), nn.ReLU()),
+            nn.MaxPool2d(2),
+            Residual(nn.Conv2d(6, 6, 3, padding=1), nn.BatchNorm2d(6)),
+        )
+        self.scores = nn.Conv2d(6, 10, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.scores(torch.relu(self.body(x))).mean(dim=(2, 3))
+
+
+@pytest.mark.parametrize("make", [lambda: build_sequential(SMALL_SPEC), NestedCnn])
+def test_score_maps_average_to_the_logits_and_keep_the_mode(make) -> None:
+    torch.manual_seed(0)
+    net = make().train()
+    x = torch.randn(3, 3, 12, 10)
+    maps = score_maps(net, x)
+    assert net.training, "score_maps restores the previous mode"
+    net.eval()
+    with torch.no_grad():
+        torch.testing.assert_close(maps.mean(dim=(2, 3)), net(x), rtol=1e-5, atol=1e-6)
+    assert maps.shape[:2] == (3, 10) and not maps.requires_grad
+
+
+@pytest.mark.parametrize("make", [lambda: build_sequential(SMALL_SPEC), NestedCnn])
+def test_flatten_head_replaces_the_head_of_any_design(make) -> None:
+    torch.manual_seed(1)
+    net = make()
+    head = [m for m in net.modules() if isinstance(m, nn.Conv2d)][-1]
+    features = {}
+    head.register_forward_pre_hook(lambda m, inputs: features.update(x=inputs[0]))
+    variant = FlattenHead(net, image_size=16)
+    x = torch.randn(2, 3, 16, 16)
+    out = variant(x)
+    assert out.shape == (2, 10)
+    expected = variant.classifier(features["x"].flatten(1))
+    torch.testing.assert_close(out, expected)
+    assert variant.classifier.in_features == features["x"][0].numel()
+    trainable = {id(p) for p in variant.parameters() if p.requires_grad}
+    assert not any(id(p) in trainable for p in head.parameters()), "the old head is frozen"
+    out.sum().backward()
+    first = next(m for m in net.modules() if isinstance(m, nn.Conv2d))
+    assert first.weight.grad is not None and first.weight.grad.abs().sum() > 0
 
 
 def test_checkpoint_round_trip(tmp_path: Path) -> None:
@@ -151,3 +203,13 @@ def test_reference_cnn_reproduces_its_recorded_accuracy(cifar_dir: Path) -> None
     mean, std = torch.tensor(record["mean"]), torch.tensor(record["std"])
     measured = evaluate(model, Batches(data.x_test, data.y_test, 500, mean, std)).accuracy
     assert abs(measured - record["test_accuracy"]) <= 0.01, (measured, record["test_accuracy"])
+
+
+def test_notebook_quotes_the_shipped_models_record() -> None:
+    """Notebook 07's text gives the shipped run's epochs, time and accuracies as recorded."""
+    record = json.loads((WEIGHTS / "cifar10_cnn.json").read_text(encoding="utf-8"))
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert f"{record['epochs']} epochs, {record['train_seconds']:.0f} s" in text
+    assert f"{record['test_accuracy']:.1%}" in text
+    assert f"{record['test_accuracy_flip_averaged']:.1%}" in text

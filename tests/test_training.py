@@ -152,6 +152,28 @@ def test_predict_and_evaluate_match_a_direct_forward_pass() -> None:
     assert metrics.accuracy == pytest.approx((expected.argmax(1) == y).double().mean().item())
 
 
+def test_predict_applies_the_transform_to_every_batch_and_never_exceeds_a_batch() -> None:
+    class Recorder(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.sizes: list[int] = []
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            self.sizes.append(len(x))
+            return x.mean(dim=(2, 3))
+
+    x, y = colour_problem(23, seed=8)
+    mean, std = channel_mean_std(x)
+    model = Recorder()
+    logits = predict(model, Batches(x, y, 10, mean, std), transform=lambda xb: -xb.flip(1))
+    expected = -normalize(x, mean, std).flip(1).mean(dim=(2, 3))
+    torch.testing.assert_close(logits, expected)
+    assert model.sizes == [10, 10, 3]
+    negated = -normalize(x, mean, std).mean(dim=(2, 3))  # predicts the darkest channel
+    accuracy = evaluate(model, Batches(x, y, 10, mean, std), transform=torch.neg).accuracy
+    assert accuracy == pytest.approx(negated.argmax(1).eq(y).double().mean().item())
+
+
 def test_confusion_matrix_counts_true_rows_and_predicted_columns() -> None:
     class Brightest(nn.Module):
         def forward(self, x: torch.Tensor) -> torch.Tensor:
