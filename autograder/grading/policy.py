@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 from nbformat.notebooknode import NotebookNode
 
 POLICY_FILE = "policy.toml"
@@ -1052,3 +1054,51 @@ def exercises(solution: NotebookNode, submission: NotebookNode | None = None) ->
 def check_notebook(policy: Policy, notebook: str, cells: Exercises) -> dict[str, Judgement]:
     """Each answer's verdict under the course's policy."""
     return judge(policy.rules(notebook), cells.setup, cells.answers, cells.names)
+
+
+# --------------------------------------------------------------------------- grades
+
+SHORTCUT = "shortcut"
+#: The statuses a refused name replaces: ``tampered`` (a rigged test) says more and stays.
+REPLACED_BY_SHORTCUT = ("ok", "timeout", "crashed")
+
+
+def apply_verdicts(result, verdicts: dict[str, Judgement], tests: dict[str, list[str]]) -> None:
+    """Withdraw the points of every exercise whose answer uses a refused name; note dynamic
+    access for review. ``result`` is a grading result (``cells``, ``score``, ``status``,
+    ``detail``, ``review``), changed in place."""
+    refused, review = [], []
+    for grade_id, verdict in verdicts.items():
+        review += verdict.review
+        if not verdict.violations:
+            continue
+        for test in tests.get(grade_id, []):
+            if test in result.cells:
+                result.cells[test] = [0.0, result.cells[test][1]]
+        first, *more = verdict.violations
+        refused.append(first + (f" (and {len(more)} more)" if more else ""))
+    result.score = sum(score for score, _ in result.cells.values())
+    notes = []
+    if refused:
+        if result.status in REPLACED_BY_SHORTCUT:
+            result.status = SHORTCUT
+        notes.append("; ".join(refused))
+    if review:
+        notes.append("to review, dynamic access the grader cannot resolve: " + "; ".join(review))
+    result.review = review
+    if notes:
+        result.detail = " | ".join(part for part in [result.detail, *notes] if part)
+
+
+@functools.cache
+def _solution_cells(path: Path, mtime: float) -> Exercises:
+    return exercises(nbformat.read(path, as_version=4))
+
+
+def check_submission(policy: Policy, notebook: str, solution: Path, submission: Path):
+    """``({grade_id: Judgement}, {answer grade_id: its test cells})`` for one submission."""
+    known = _solution_cells(solution, solution.stat().st_mtime)
+    submitted = answer_sources(nbformat.read(submission, as_version=4))
+    answers = [(key, submitted[key]) for key in known.names if key in submitted]
+    cells = Exercises(known.setup, answers, known.names, known.tests)
+    return check_notebook(policy, notebook, cells), known.tests
