@@ -7,14 +7,18 @@ import nbformat
 import pytest
 
 from autograder.course import available_notebooks, solutions_dir
+from autograder.grading.results import Result
 from autograder.grading.policy import (
     Exercises,
+    Judgement,
     Rule,
     analyse,
+    apply_verdicts,
     check_notebook,
     exercises,
     load_policy,
     parse_policy,
+    police_results,
 )
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -535,3 +539,69 @@ def test_shortcuts_are_refused_with_the_function_named(path):
     verdict, name = _verdict(path)
     assert verdict.violations, path.read_text()
     assert all(message.startswith(f"{name}: uses ") for message in verdict.violations)
+
+
+# --------------------------------------------------------------------------- grades
+
+
+def _result(status="ok"):
+    cells = {
+        "test_conv2d_shape": [1.0, 1.0],
+        "test_conv2d_bias": [1.0, 1.0],
+        "test_other": [2.0, 2.0],
+    }
+    return Result("ada", "02_padding_stride", 4.0, 4.0, status, "", cells)
+
+
+TESTS = {"conv2d": ["test_conv2d_shape", "test_conv2d_bias"], "other": ["test_other"]}
+
+
+def test_a_violation_costs_every_test_cell_of_its_exercise_only():
+    result = _result()
+    verdicts = {"conv2d": Judgement(violations=["conv2d: uses x (line 1), why", "conv2d: uses y"])}
+    apply_verdicts(result, verdicts, TESTS)
+    assert result.cells == {
+        "test_conv2d_shape": [0.0, 1.0],
+        "test_conv2d_bias": [0.0, 1.0],
+        "test_other": [2.0, 2.0],
+    }
+    assert result.score == 2.0
+    assert result.status == "shortcut"
+    assert result.detail == "conv2d: uses x (line 1), why (and 1 more)"
+    assert result.review == []
+
+
+def test_dynamic_access_is_noted_without_costing_points():
+    result = _result()
+    apply_verdicts(result, {"other": Judgement(review=["other: uses globals() (line 2)"])}, TESTS)
+    assert (result.score, result.status, result.review) == (
+        4.0,
+        "ok",
+        ["other: uses globals() (line 2)"],
+    )
+    assert "to review" in result.detail
+
+
+@pytest.mark.parametrize("status, expected", [("tampered", "tampered"), ("timeout", "shortcut")])
+def test_tampered_outranks_shortcut(status, expected):
+    result = _result(status)
+    apply_verdicts(result, {"conv2d": Judgement(violations=["conv2d: uses x"])}, TESTS)
+    assert result.status == expected
+
+
+def test_police_results_reads_the_submitted_notebook(tmp_path):
+    solution = nbformat.read(solutions_dir() / "02_padding_stride.ipynb", as_version=4)
+    for cell in solution.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "conv2d":
+            cell.source = (
+                CORPUS / "02_padding_stride/conv2d/shortcut_library_alias.py"
+            ).read_text()
+    path = tmp_path / "02_padding_stride.ipynb"
+    nbformat.write(solution, path)
+    info = exercises(nbformat.read(solutions_dir() / "02_padding_stride.ipynb", as_version=4))
+    cells = {test: [1.0, 1.0] for tests in info.tests.values() for test in tests}
+    result = Result("ada", "02_padding_stride", len(cells), len(cells), "ok", "", cells)
+    police_results([result], {("ada", "02_padding_stride"): path}, solutions_dir())
+    assert result.status == "shortcut"
+    assert result.score == len(cells) - len(info.tests["conv2d"])
+    assert result.detail.startswith("conv2d: uses in5400lib.conv.conv2d (line 3)")

@@ -1102,3 +1102,22 @@ def check_submission(policy: Policy, notebook: str, solution: Path, submission: 
     answers = [(key, submitted[key]) for key in known.names if key in submitted]
     cells = Exercises(known.setup, answers, known.names, known.tests)
     return check_notebook(policy, notebook, cells), known.tests
+
+
+def police_results(results, submissions: dict[tuple[str, str], Path], solutions: Path) -> None:
+    """Check every graded result's answer cells against the course's policy (in place).
+
+    ``submissions`` maps ``(student, notebook)`` to the submitted notebook file.
+    """
+    policy = load_policy(solutions)
+    for result in results:
+        path = submissions.get((result.student, result.notebook))
+        if path is None:
+            continue
+        try:
+            verdicts, tests = check_submission(
+                policy, result.notebook, solutions / f"{result.notebook}.ipynb", path
+            )
+        except Exception as error:  # noqa: BLE001 - one odd notebook must not stop the batch
+            verdicts, tests = {"": Judgement(review=[f"the policy check failed: {error!r}"])}, {}
+        apply_verdicts(result, verdicts, tests)
