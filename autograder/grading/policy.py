@@ -974,10 +974,17 @@ def judge(
     for grade_id, findings in analyse(setup, answers).items():
         rule, name = rules.get(grade_id, Rule()), names.get(grade_id, grade_id)
         verdict = Judgement()
+        refused: dict[str, list[str]] = {}  # why -> "name (where)", in the order met
         for finding in _first_of_each(findings.uses):
             why = rule.refusal(finding.what)
             if why is not None:
-                verdict.violations.append(f"{name}: uses {finding.what} ({finding.where}), {why}")
+                refused.setdefault(why, []).append(f"{finding.what} ({finding.where})")
+        for why, used in refused.items():
+            shown = used[:MAX_NAMES]
+            if len(used) > len(shown):
+                shown.append(f"{len(used) - len(shown)} more")
+            listed = ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
+            verdict.violations.append(f"{name}: uses {listed}, {why}")
         verdict.review = [
             f"{name}: {finding.what} ({finding.where})"
             for finding in _first_of_each(findings.dynamic)
@@ -1059,6 +1066,8 @@ def check_notebook(policy: Policy, notebook: str, cells: Exercises) -> dict[str,
 # --------------------------------------------------------------------------- grades
 
 SHORTCUT = "shortcut"
+#: Refused names listed per message (the rest are counted).
+MAX_NAMES = 3
 #: The statuses a refused name replaces: ``tampered`` (a rigged test) says more and stays.
 REPLACED_BY_SHORTCUT = ("ok", "timeout", "crashed")
 
@@ -1075,8 +1084,7 @@ def apply_verdicts(result, verdicts: dict[str, Judgement], tests: dict[str, list
         for test in tests.get(grade_id, []):
             if test in result.cells:
                 result.cells[test] = [0.0, result.cells[test][1]]
-        first, *more = verdict.violations
-        refused.append(first + (f" (and {len(more)} more)" if more else ""))
+        refused += verdict.violations
     result.score = sum(score for score, _ in result.cells.values())
     notes = []
     if refused:
@@ -1121,3 +1129,12 @@ def police_results(results, submissions: dict[tuple[str, str], Path], solutions:
         except Exception as error:  # noqa: BLE001 - one odd notebook must not stop the batch
             verdicts, tests = {"": Judgement(review=[f"the policy check failed: {error!r}"])}, {}
         apply_verdicts(result, verdicts, tests)
+
+
+def student_notes(notebook: NotebookNode, name: str, solutions: Path) -> list[str]:
+    """For ``in5400 check``: the answers of a student's notebook that grading will refuse."""
+    policy = load_policy(solutions)
+    if not policy.rules(name):
+        return []
+    verdicts = check_notebook(policy, name, exercises(notebook))
+    return [message for verdict in verdicts.values() for message in verdict.violations]

@@ -7,6 +7,8 @@ interrupted. The file itself is not changed.
 
 A test cell passes when it runs without an error. Test cells that hold only hidden
 tests (blank in the student's copy) are listed but not counted: they run when grading.
+Answers that use what the course's policy forbids (``solutions/policy.toml``) are
+listed too: grading gives their exercise 0 points.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from typing import Any
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
+
+from autograder.course import solutions_dir
+from autograder.grading.policy import student_notes
 
 #: Error name recorded for a cell that ran out of time (nbclient then interrupts the kernel).
 TIMEOUT_ERROR = "Timeout"
@@ -183,6 +188,9 @@ def check_notebook(path: Path, timeout: int = 120) -> int:
     outcomes = judge(notebook, path.resolve().parent, timeout)
     for outcome in outcomes:
         print(report_line(outcome))
+    refused = student_notes(notebook, path.stem, solutions_dir())
+    for message in refused:
+        print(f"  REFUSED  {message}: grading gives this exercise 0 points")
     print(summary(path.name, outcomes))
     visible = [o for o in outcomes if o.visible]
-    return 0 if visible and all(o.passed for o in visible) else 1
+    return 0 if visible and all(o.passed for o in visible) and not refused else 1
