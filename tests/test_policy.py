@@ -12,7 +12,6 @@ from autograder.grading.policy import (
     Exercises,
     Judgement,
     Rule,
-    analyse,
     apply_verdicts,
     check_notebook,
     exercises,
@@ -20,6 +19,7 @@ from autograder.grading.policy import (
     parse_policy,
     police_results,
 )
+from autograder.grading.resolve import analyse
 
 CORPUS = Path(__file__).parent / "corpus"
 POLICY = load_policy(solutions_dir())
@@ -230,6 +230,40 @@ REFUSED = {
         "import torch\n\ndef _fast(x, w):\n    return torch.conv2d(x, w)\n\n"
         "def conv2d(x, w, b=None, stride=1, padding=0):\n    return _fast(x, w)\n",
         "torch.conv2d",
+    ),
+    "a closure bound through nonlocal": (
+        dedent(
+            """
+            import torch
+
+            def conv2d(x, w, b=None, stride=1, padding=0):
+                f = None
+
+                def pick():
+                    nonlocal f
+                    f = torch.conv2d
+
+                pick()
+                return f(x, w)
+            """
+        ),
+        "torch.conv2d",
+    ),
+    "a global bound inside a function": (
+        dedent(
+            """
+            import in5400lib.conv
+
+            def _load():
+                global fast
+                fast = in5400lib.conv.conv2d
+
+            def conv2d(x, w, b=None, stride=1, padding=0):
+                _load()
+                return fast(x, w)
+            """
+        ),
+        "in5400lib.conv.conv2d",
     ),
     "a class with __call__": (
         "import torch\n\nclass _Conv:\n    def __call__(self, x, w):\n"
