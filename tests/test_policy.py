@@ -7,7 +7,6 @@ import nbformat
 import pytest
 
 from autograder.course import available_notebooks, solutions_dir
-from autograder.grading.results import Result
 from autograder.grading.policy import (
     Exercises,
     Judgement,
@@ -20,6 +19,7 @@ from autograder.grading.policy import (
     police_results,
 )
 from autograder.grading.resolve import analyse
+from autograder.grading.results import Result
 
 CORPUS = Path(__file__).parent / "corpus"
 POLICY = load_policy(solutions_dir())

@@ -20,10 +20,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 from nbformat.notebooknode import NotebookNode
 
 from autograder.grading.resolve import Finding, analyse, parse_cell, under
+from autograder.notebook import (
+    ANSWER,
+    SETUP,
+    answer_sources,
+    cells_of,
+    grade_id,
+    read,
+    tests_by_answer,
+)
 
 POLICY_FILE = "policy.toml"
 
@@ -89,15 +97,13 @@ def parse_policy(text: str) -> Policy:
     exercises: dict[str, dict[str, Rule]] = {}
     for notebook, entries in data.get("exercises", {}).items():
         exercises[notebook] = {}
-        for grade_id, entry in entries.items():
+        for answer, entry in entries.items():
             unknown = set(entry) - {"deny", "allow"}
             if unknown:
-                raise ValueError(
-                    f"policy: {notebook}.{grade_id} has unknown keys {sorted(unknown)}"
-                )
+                raise ValueError(f"policy: {notebook}.{answer} has unknown keys {sorted(unknown)}")
             deny = deny_of([*defaults.get("deny", []), *entry.get("deny", [])])
             allow = [*defaults.get("allow", []), *entry.get("allow", [])]
-            exercises[notebook][grade_id] = Rule(tuple(deny), tuple(allow))
+            exercises[notebook][answer] = Rule(tuple(deny), tuple(allow))
     return Policy(exercises)
 
 
@@ -141,8 +147,8 @@ def judge(
     """
     names = names or {}
     verdicts = {}
-    for grade_id, findings in analyse(setup, answers).items():
-        rule, name = rules.get(grade_id, Rule()), names.get(grade_id, grade_id)
+    for answer, findings in analyse(setup, answers).items():
+        rule, name = rules.get(answer, Rule()), names.get(answer, answer)
         verdict = Judgement()
         refused: dict[str, list[str]] = {}  # why -> "name (where)", in the order met
         for finding in _first_of_each(findings.uses):
@@ -159,7 +165,7 @@ def judge(
             f"{name}: {finding.what} ({finding.where})"
             for finding in _first_of_each(findings.dynamic)
         ]
-        verdicts[grade_id] = verdict
+        verdicts[answer] = verdict
     return verdicts
 
 
@@ -172,31 +178,6 @@ def _first_of_each(findings: list[Finding]) -> Iterator[Finding]:
 
 
 # --------------------------------------------------------------------------- notebooks
-
-TEST, ANSWER, SETUP = "test", "answer", "setup"
-
-
-def role(cell: NotebookNode) -> str | None:
-    meta = cell.get("metadata", {}).get("nbgrader")
-    if cell.get("cell_type") != "code" or not isinstance(meta, dict):
-        return None
-    if meta.get("solution"):
-        return ANSWER
-    if meta.get("grade"):
-        return TEST
-    return SETUP if meta.get("locked") else None
-
-
-def grade_id(cell: NotebookNode) -> str:
-    return cell.metadata["nbgrader"]["grade_id"]
-
-
-def answer_sources(notebook: NotebookNode) -> dict[str, str]:
-    sources: dict[str, str] = {}
-    for cell in notebook.cells:
-        if role(cell) == ANSWER:
-            sources.setdefault(grade_id(cell), cell.source)
-    return sources
 
 
 @dataclass(frozen=True)
@@ -212,20 +193,14 @@ class Exercises:
 
 def exercises(solution: NotebookNode, submission: NotebookNode | None = None) -> Exercises:
     """Read an instructor notebook (and a student's answers to it; default: the solution's)."""
-    setup, names, tests, current = [], {}, {}, None
-    for cell in solution.cells:
-        kind = role(cell)
-        if kind == SETUP:
-            setup.append(cell.source)
-        elif kind == ANSWER:
-            current = grade_id(cell)
-            names[current] = graded_name(cell.source, current)
-            tests[current] = []
-        elif kind == TEST and current is not None:
-            tests[current].append(grade_id(cell))  # a test cell follows the answer it tests
+    setup = [cell.source for cell in cells_of(solution, SETUP)]
+    names = {
+        grade_id(cell): graded_name(cell.source, grade_id(cell))
+        for cell in cells_of(solution, ANSWER)
+    }
     submitted = answer_sources(submission if submission is not None else solution)
     answers = [(key, submitted[key]) for key in names if key in submitted]
-    return Exercises(setup, answers, names, tests)
+    return Exercises(setup, answers, names, tests_by_answer(solution))
 
 
 def check_notebook(policy: Policy, notebook: str, cells: Exercises) -> dict[str, Judgement]:
@@ -247,11 +222,11 @@ def apply_verdicts(result, verdicts: dict[str, Judgement], tests: dict[str, list
     access for review. ``result`` is a grading result (``cells``, ``score``, ``status``,
     ``detail``, ``review``), changed in place."""
     refused, review = [], []
-    for grade_id, verdict in verdicts.items():
+    for answer, verdict in verdicts.items():
         review += verdict.review
         if not verdict.violations:
             continue
-        for test in tests.get(grade_id, []):
+        for test in tests.get(answer, []):
             if test in result.cells:
                 result.cells[test] = [0.0, result.cells[test][1]]
         refused += verdict.violations
@@ -270,13 +245,13 @@ def apply_verdicts(result, verdicts: dict[str, Judgement], tests: dict[str, list
 
 @functools.cache
 def _solution_cells(path: Path, mtime: float) -> Exercises:
-    return exercises(nbformat.read(path, as_version=4))
+    return exercises(read(path))
 
 
 def check_submission(policy: Policy, notebook: str, solution: Path, submission: Path):
     """``({grade_id: Judgement}, {answer grade_id: its test cells})`` for one submission."""
     known = _solution_cells(solution, solution.stat().st_mtime)
-    submitted = answer_sources(nbformat.read(submission, as_version=4))
+    submitted = answer_sources(read(submission))
     answers = [(key, submitted[key]) for key in known.names if key in submitted]
     cells = Exercises(known.setup, answers, known.names, known.tests)
     return check_notebook(policy, notebook, cells), known.tests
