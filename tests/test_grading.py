@@ -389,7 +389,7 @@ def test_a_shortcut_loses_its_exercise_and_says_what_it_used(graded):
     assert refused == {c for c in result.cells if c.startswith(("test_corr2d", "test_conv2d_flip"))}
     assert result.score == result.max_score - sum(result.cells[c][1] for c in refused)
     assert row(graded, "shortcut")["status"] == "shortcut"
-    assert "corr2d: uses torch.ops.aten.convolution (line 11 in corr2d)" in result.detail
+    assert "corr2d: uses torch.ops.aten.convolution (line 13 in corr2d)" in result.detail
 
 
 def test_dynamic_access_is_flagged_for_review_and_keeps_the_points(graded):
