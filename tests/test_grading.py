@@ -394,7 +394,7 @@ def test_a_shortcut_loses_its_exercise_and_says_what_it_used(graded):
 
 def test_dynamic_access_is_flagged_for_review_and_keeps_the_points(graded):
     result = graded["results"]["dynamic_access"]
-    assert (result.score, result.status) == (TOTAL, "ok")
+    assert (result.score, result.status) == (result.max_score, "ok")
     assert result.review == [
         "dense_params: getattr with a computed attribute name (line 5 in dense_params)"
     ]
