@@ -162,6 +162,8 @@ def crafted_class(folder: Path) -> dict[str, object]:
             import math
 
             def dense_params(height, width, channels, units, bias=True):
+                if min(height, width, channels, units) < 1:
+                    raise ValueError("height, width, channels and units must all be at least 1")
                 product = getattr(math, "".join(reversed("dorp")))
                 return int(product([height, width, channels, units]) + (units if bias else 0))
             """
@@ -396,6 +398,6 @@ def test_dynamic_access_is_flagged_for_review_and_keeps_the_points(graded):
     result = graded["results"]["dynamic_access"]
     assert (result.score, result.status) == (result.max_score, "ok")
     assert result.review == [
-        "dense_params: getattr with a computed attribute name (line 5 in dense_params)"
+        "dense_params: getattr with a computed attribute name (line 7 in dense_params)"
     ]
     assert "to review" in row(graded, "dynamic_access")["detail"]
