@@ -7,7 +7,10 @@ with full marks, the only ones whose verdict it can change):
 * the solution (must get full marks),
 * the blank student notebook (must get 0),
 * every mutant in ``tests/corpus/<notebook>/<grade_id>/mutant_*.py`` (must lose points),
-* every variant in ``tests/corpus/<notebook>/<grade_id>/variant_*.py`` (must get full marks).
+* every variant in ``tests/corpus/<notebook>/<grade_id>/variant_*.py`` (must get full marks),
+* every shortcut in ``tests/corpus/<notebook>/<grade_id>/shortcut_*.py`` (an answer that uses
+  what the course's policy refuses: must lose every point of its exercise, with status
+  ``shortcut`` and a detail that names the function).
 
 A corpus file is the whole source of one answer cell; the submission holds the
 solution in every other answer cell.
@@ -15,6 +18,7 @@ solution in every other answer cell.
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 from dataclasses import dataclass
@@ -22,11 +26,14 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import available_notebooks, repo_root
+from autograder.course import available_notebooks, repo_root, solutions_dir
 from autograder.grading.pipeline import grade_class
+from autograder.grading.policy import Exercises, exercises
 from autograder.grading.results import Result
 from autograder.notebook import read_released, solution_answers, with_answers
 from autograder.settings import AUDIT_BATCH_SIZE, AUDIT_JOBS, Settings
+
+CORPUS_KINDS = ("mutant", "variant", "shortcut")
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,7 @@ class Case:
     """One submission of the audit and what it must get."""
 
     notebook: str
-    kind: str  # solution, blank, mutant, variant
+    kind: str  # solution, blank, mutant, variant, shortcut
     grade_id: str
     name: str
     description: str
@@ -64,12 +71,12 @@ def describe(source: str) -> str:
 
 
 def corpus_cases(notebook: str) -> list[tuple[Case, str]]:
-    """Mutants and variants of a notebook with their answer-cell source."""
+    """Mutants, variants and shortcuts of a notebook with their answer-cell source."""
     cases = []
     folder = corpus_dir() / notebook
     for path in sorted(folder.glob("*/*.py")):
         kind, _, name = path.stem.partition("_")
-        if kind not in ("mutant", "variant"):
+        if kind not in CORPUS_KINDS:
             continue
         source = path.read_text(encoding="utf-8")
         cases.append((Case(notebook, kind, path.parent.name, name, describe(source)), source))
@@ -113,9 +120,30 @@ def verdict(case: Case, result: Result) -> tuple[bool, str]:
             zero,
             "0 points" if zero else f"{result.score:g}/{result.max_score:g} {result.status}",
         )
+    if case.kind == "shortcut":
+        return refused(case, result)
     lost = [cell for cell, (score, top) in result.cells.items() if score < top]
     killed = result.score < result.max_score
     return killed, ("killed by " + ", ".join(lost)) if killed else "SURVIVED (full marks)"
+
+
+@functools.cache
+def _exercises(notebook: str) -> Exercises:
+    return exercises(nbformat.read(solutions_dir() / f"{notebook}.ipynb", as_version=4))
+
+
+def refused(case: Case, result: Result) -> tuple[bool, str]:
+    """A shortcut must lose every point of its exercise, as a ``shortcut`` naming the function."""
+    known = _exercises(case.notebook)
+    name, tests = known.names[case.grade_id], known.tests[case.grade_id]
+    kept = [test for test in tests if result.cells.get(test, [0.0])[0] > 0]
+    named = f"{name}: uses " in result.detail
+    if result.status == "shortcut" and named and not kept:
+        used = result.detail.split(f"{name}: uses ", 1)[1].split(" ", 1)[0]
+        return True, f"refused: {name} uses {used}"
+    return False, f"NOT REFUSED: {result.score:g}/{result.max_score:g} {result.status}" + (
+        f", kept {', '.join(kept)}" if kept else ""
+    )
 
 
 def run_audit(
@@ -152,7 +180,7 @@ def report(cases: list[Case], results: dict[tuple[str, str], Result]) -> int:
     failures, summary = 0, []
     for notebook in dict.fromkeys(case.notebook for case in cases):
         print(f"\n{notebook}")
-        counts = {"solution": [0, 0], "blank": [0, 0], "mutant": [0, 0], "variant": [0, 0]}
+        counts = {kind: [0, 0] for kind in ("solution", "blank", "mutant", "variant", "shortcut")}
         for case in (c for c in cases if c.notebook == notebook):
             ok, why = verdict(case, results[(case.student, notebook)])
             failures += not ok
@@ -162,9 +190,10 @@ def report(cases: list[Case], results: dict[tuple[str, str], Result]) -> int:
             print(f"  {'ok ' if ok else 'BAD'} {label:<58} {why}")
         summary.append((notebook, counts))
     print(
-        "\n| notebook | solution full marks | blank gets 0 | mutants killed | variants accepted |"
+        "\n| notebook | solution full marks | blank gets 0 | mutants killed | variants accepted "
+        "| shortcuts refused |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     for notebook, counts in summary:
         cells = [f"{good}/{total}" for good, total in counts.values()]
         print(f"| {notebook} | " + " | ".join(cells) + " |")

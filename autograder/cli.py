@@ -203,7 +203,18 @@ def _grade(args: argparse.Namespace) -> int:
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     where = "shard results in" if args.shard else "grades in"
     print(f"graded {len(results)} notebooks ({summary}); {where} {args.out}")
+    print(policy_summary(results))
     return 0
+
+
+def policy_summary(results: list) -> str:
+    """How many notebooks used what their exercises forbid, and how many a TA should read."""
+    shortcuts = sum(result.status == "shortcut" for result in results)
+    review = sum(bool(result.review) for result in results)
+    return (
+        f"{shortcuts} notebook(s) used a shortcut the policy refuses (status shortcut); "
+        f"{review} use dynamic access the grader cannot resolve: see 'to review' in detail"
+    )
 
 
 if __name__ == "__main__":

@@ -88,6 +88,20 @@ def answer_sources(notebook: NotebookNode) -> dict[str, str]:
     return sources
 
 
+def tests_by_answer(notebook: NotebookNode) -> dict[str, list[str]]:
+    """``{answer grade_id: [test grade_id, ...]}``: each test cell tests the answer cell
+    before it (the exercise it belongs to)."""
+    tests: dict[str, list[str]] = {}
+    current = None
+    for cell in notebook.cells:
+        if role(cell) == ANSWER:
+            current = grade_id(cell)
+            tests.setdefault(current, [])
+        elif role(cell) == TEST and current is not None:
+            tests[current].append(grade_id(cell))
+    return tests
+
+
 def grade_ids(notebook: NotebookNode) -> set[str]:
     """Every ``grade_id`` of the notebook's nbgrader cells, whatever their role."""
     return {

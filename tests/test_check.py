@@ -93,6 +93,11 @@ def runs(tmp_path_factory: pytest.TempPathFactory, cifar_dir: Path) -> dict[str,
     (root / "partial").mkdir()
     nbformat.write(partial, root / "partial" / f"{NB}.ipynb")
     cases["partial"] = (root / "partial" / f"{NB}.ipynb", [])
+    aten = Path(__file__).parent / "corpus" / NB / "corr2d" / "shortcut_torch_aten.py"
+    shortcut = student_notebook(NB, {**solution_sources(NB), "corr2d": aten.read_text()})
+    (root / "shortcut").mkdir()
+    nbformat.write(shortcut, root / "shortcut" / f"{NB}.ipynb")
+    cases["shortcut"] = (root / "shortcut" / f"{NB}.ipynb", [])
     probe_dir = root / "probe folder"  # a space in the path, too
     probe_dir.mkdir()
     (probe_dir / "data.txt").write_text("next to it")
@@ -168,6 +173,21 @@ def test_only_the_solved_function_passes(runs: dict[str, Run]) -> None:
     assert run.status == 1, run.output
     assert {g for g, mark in run.marks.items() if mark == "PASS"} == DENSE_TESTS, run.output
     assert {g for g, mark in run.marks.items() if mark == "----"} == HIDDEN_ONLY
+
+
+def test_an_answer_the_grader_will_refuse_is_named_though_its_tests_pass(
+    runs: dict[str, Run],
+) -> None:
+    run = runs["shortcut"]
+    assert run.status == 1, run.output
+    assert set(run.marks.values()) <= {"PASS", "----"}, run.output
+    refused = [line for line in run.output.splitlines() if line.startswith("  REFUSED  ")]
+    assert [line.split(":")[0] for line in refused] == [
+        "  REFUSED  corr2d",
+        "  REFUSED  conv2d_flip",
+    ]
+    assert "torch.ops.aten.convolution" in refused[0]
+    assert refused[0].endswith("grading gives this exercise 0 points")
 
 
 def test_the_failing_check_message_is_shown(runs: dict[str, Run]) -> None:

@@ -25,6 +25,7 @@ from autograder.settings import Settings
 NB = "01_correlation"
 POINTS = notebook_info([NB])[NB].points
 TOTAL = sum(POINTS.values())
+CORPUS = Path(__file__).parent / "corpus" / NB
 # points of the dense_params test cells (they run before corr2d's)
 DENSE = sum(p for test, p in POINTS.items() if test.startswith("test_dense_params"))
 WRONG_CORR2D = textwrap.dedent(
@@ -158,6 +159,18 @@ def crafted_class(folder: Path) -> dict[str, object]:
         ),
         "fake_pass_message": tamper('print("All tests passed! 13/13")\n'),
         "confinement": with_answers(z_by_hand=CONFINEMENT_CHECK),
+        "shortcut": with_answers(corr2d=(CORPUS / "corr2d" / "shortcut_torch_aten.py").read_text()),
+        "dynamic_access": with_answers(
+            dense_params="""
+            import math
+
+            def dense_params(height, width, channels, units, bias=True):
+                if min(height, width, channels, units) < 1:
+                    raise ValueError("height, width, channels and units must all be at least 1")
+                product = getattr(math, "".join(reversed("dorp")))
+                return int(product([height, width, channels, units]) + (units if bias else 0))
+            """
+        ),
     }
     for student, content in students.items():
         (folder / student).mkdir(parents=True)
@@ -220,6 +233,7 @@ def test_one_row_per_student_with_the_documented_columns(graded):
         "malformed",
         "missing",
         "tampered",
+        "shortcut",
     }
     assert all(r["max_score"] == str(TOTAL) for r in graded["rows"].values())
 
@@ -371,3 +385,22 @@ def test_batches_keep_a_students_notebooks_together_and_share_work_evenly(
     assert [len({s.student for s in batch}) for batch in batches] == expected
     assert [s for batch in batches for s in batch] == pending
     assert all(len(batch) == 2 * len({s.student for s in batch}) for batch in batches)
+
+
+def test_a_shortcut_loses_its_exercise_and_says_what_it_used(graded):
+    # corr2d through torch.ops.aten passes every test; conv2d_flip calls that corr2d
+    result = graded["results"]["shortcut"]
+    refused = {cell for cell, (got, _) in result.cells.items() if got == 0}
+    assert refused == {c for c in result.cells if c.startswith(("test_corr2d", "test_conv2d_flip"))}
+    assert result.score == result.max_score - sum(result.cells[c][1] for c in refused)
+    assert row(graded, "shortcut")["status"] == "shortcut"
+    assert "corr2d: uses torch.ops.aten.convolution (line 13 in corr2d)" in result.detail
+
+
+def test_dynamic_access_is_flagged_for_review_and_keeps_the_points(graded):
+    result = graded["results"]["dynamic_access"]
+    assert (result.score, result.status) == (result.max_score, "ok")
+    assert result.review == [
+        "dense_params: getattr with a computed attribute name (line 7 in dense_params)"
+    ]
+    assert "to review" in row(graded, "dynamic_access")["detail"]

@@ -4,7 +4,8 @@ Each batch gets its own temporary nbgrader course directory with its own copy of
 the template gradebook (nbgrader's sqlite gradebook is not safe for concurrent
 writers), so parallel workers share no writable state. Missing and malformed
 submissions are decided here without running anything; the rest are autograded,
-re-checked (``autograder.grading.recheck``) and given feedback.
+re-checked (``autograder.grading.recheck``), checked against the course's policy
+(``autograder.grading.policy``) and given feedback.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from autograder.course import ASSIGNMENT
+from autograder.course import ASSIGNMENT, solutions_dir
 from autograder.grading.environment import (
     grading_environment,
     private_dir,
@@ -24,6 +25,7 @@ from autograder.grading.environment import (
 )
 from autograder.grading.gradebook import from_gradebook, read_gradebook
 from autograder.grading.keys import result_key
+from autograder.grading.policy import police_results
 from autograder.grading.recheck import recheck_results
 from autograder.grading.results import Result, zero_result
 from autograder.grading.submission import MalformedSubmission, Submission, validate
@@ -57,6 +59,9 @@ def grade_batch(
         graded = read_results(job, to_grade, infos, solutions, log)
         if settings.recheck:
             recheck_results(graded, to_grade, settings, sandbox_user, scratch_root)
+        police_results(
+            graded, {(s.student, s.notebook): s.path for s in to_grade.values()}, solutions_dir()
+        )
         results += graded
         # The executed notebooks (hidden tests and outputs included), for the TAs.
         collect(job, "autograded", to_grade, settings.out / "autograded", ".ipynb")

@@ -11,14 +11,17 @@ from __future__ import annotations
 import hashlib
 
 from autograder.course import solutions_dir
+from autograder.grading.policy import POLICY_FILE
 from autograder.grading.submission import Submission
 
 
 def solutions_key(names: list[str]) -> str:
-    """A hash of the named solution notebooks' bytes."""
+    """A hash of the named solution notebooks' bytes and of the course's policy table."""
     digest = hashlib.sha256()
     for name in sorted(names):
         digest.update((solutions_dir() / f"{name}.ipynb").read_bytes())
+    policy = solutions_dir() / POLICY_FILE
+    digest.update(policy.read_bytes() if policy.exists() else b"")
     return digest.hexdigest()[:16]
 
 

@@ -19,7 +19,7 @@ from autograder.course import available_notebooks
 from autograder.grading.submission import Submission
 from autograder.notebook import NotebookInfo
 
-STATUSES = ("ok", "timeout", "crashed", "malformed", "missing", "tampered")
+STATUSES = ("ok", "timeout", "crashed", "malformed", "missing", "tampered", "shortcut")
 CSV_COLUMNS = ("student", "notebook", "score", "max_score", "status", "detail")
 
 
@@ -35,6 +35,7 @@ class Result:
     detail: str = ""
     cells: dict[str, list[float]] = field(default_factory=dict)  # grade_id -> [score, max]
     key: str = ""  # hash of the submission and the solutions this result was computed from
+    review: list[str] = field(default_factory=list)  # dynamic access for a person to look at
 
     def row(self) -> dict[str, str]:
         return {

@@ -7,6 +7,8 @@ interrupted. The file itself is not changed.
 
 A test cell passes when it runs without an error. Test cells that hold only hidden
 tests (blank in the student's copy) are listed but not counted: they run when grading.
+Answers that use what the course's policy forbids (``solutions/policy.toml``) are
+listed too: grading gives their exercise 0 points.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
+from autograder.course import solutions_dir
+from autograder.grading.policy import student_notes
 from autograder.notebook import ANSWER, TEST, grade_id, points, role
 from autograder.settings import CHECK_CELL_TIMEOUT
 
@@ -180,6 +184,9 @@ def check_notebook(path: Path, timeout: int = CHECK_CELL_TIMEOUT) -> int:
     outcomes = judge(notebook, path.resolve().parent, timeout)
     for outcome in outcomes:
         print(report_line(outcome))
+    refused = student_notes(notebook, path.stem, solutions_dir())
+    for message in refused:
+        print(f"  REFUSED  {message}: grading gives this exercise 0 points")
     print(summary(path.name, outcomes))
     visible = [o for o in outcomes if o.visible]
-    return 0 if visible and all(o.passed for o in visible) else 1
+    return 0 if visible and all(o.passed for o in visible) and not refused else 1
