@@ -1,4 +1,6 @@
-"""Returns the shipped, already trained reference CNN (the setup cell imports its loader)."""
+"""Returns the shipped, already trained reference CNN through the library's loader."""
+
+from in5400lib.models import load_reference_cnn
 
 
 def make_cnn() -> nn.Module:
