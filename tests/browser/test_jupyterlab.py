@@ -54,19 +54,33 @@ def clean_lab(request):
     if "page" not in request.fixturenames:
         return
     page, lab = request.getfixturevalue("page"), request.getfixturevalue("lab")
-    for _ in range(3):
-        dialog = page.locator(".jp-Dialog")
-        if not dialog.count():
+    tabs = page.locator(".jp-NotebookPanel")  # open notebooks (the launcher may stay)
+    closing = False
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        buttons = page.locator(".jp-Dialog .jp-Dialog-footer button")
+        if buttons.count():  # a report left open, or "Save your work": discard
+            discard = buttons.filter(has_text="Discard")
+            click_if_there(discard.first if discard.count() else buttons.last)
+        elif tabs.count() and not closing:
+            menu(page, "File", "Close All Tabs")
+            closing = True
+        elif not tabs.count():
             break
-        buttons = dialog.locator(".jp-Dialog-footer button")
-        discard = buttons.filter(has_text="Discard")
-        (discard if discard.count() else buttons.last).click()
-        page.wait_for_timeout(500)
-    if page.locator(".lm-TabBar-tab.jp-mod-current").count():
-        menu(page, "File", "Close All Tabs")
+        page.wait_for_timeout(250)
     kernels = page.request.get(f"{lab.base_url}/api/kernels?token={lab.token}").json()
     for kernel in kernels:
         page.request.delete(f"{lab.base_url}/api/kernels/{kernel['id']}?token={lab.token}")
+
+
+def click_if_there(button) -> None:
+    """Click a dialog's button, unless the dialog closed meanwhile."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # `make test` lacks it
+
+    try:
+        button.click(timeout=2000)
+    except PlaywrightTimeout:
+        pass
 
 
 def menu(page, top: str, item: str) -> None:
@@ -101,15 +115,17 @@ def wait_for_idle_kernel(page, timeout_s: float = 180) -> None:
 
 def close_notebook(page, timeout_s: float = 60) -> None:
     """File > Close and Shut Down Notebook; unsaved changes (kernel metadata) are discarded."""
-    tabs = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab")
+    tabs = page.locator(".jp-NotebookPanel")
     count = tabs.count()
     menu(page, "File", "Close and Shut Down Notebook…")
     deadline = time.monotonic() + timeout_s
     while tabs.count() >= count and time.monotonic() < deadline:
         buttons = page.locator(".jp-Dialog .jp-Dialog-footer button")
-        for label in ("Discard", "Shut Down"):
-            if buttons.filter(has_text=label).count():
-                buttons.filter(has_text=label).first.click()
+        discard = buttons.filter(has_text="Discard")
+        if discard.count():
+            click_if_there(discard.first)
+        elif buttons.count():  # "Shut down the notebook?"
+            click_if_there(page.locator(".jp-Dialog .jp-mod-accept").first)
         page.wait_for_timeout(250)
     assert tabs.count() < count, "the notebook did not close"
 
