@@ -182,22 +182,8 @@ def drawing(explorer) -> str:
     )
 
 
-#: True when every image is decoded and shows more than one colour (a picture, not a blank).
-PICTURES_READY = """imgs => {
-    if (!imgs.length) return false;
-    for (const img of imgs) {
-        if (!img.complete || !img.naturalWidth) return false;
-        const canvas = document.createElement("canvas");
-        canvas.width = img.naturalWidth;
-        canvas.height = img.naturalHeight;
-        const context = canvas.getContext("2d");
-        context.drawImage(img, 0, 0);
-        const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-        const pixels = new Uint32Array(data.buffer);
-        if (!pixels.length || pixels.every(p => p === pixels[0])) return false;
-    }
-    return true;
-}"""
+#: True when the output shows images and every one of them has loaded.
+PICTURES_READY = "imgs => imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0)"
 
 
 def wait_for_drawing(explorer, differs_from: str | None, timeout_s: float) -> str:
