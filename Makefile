@@ -1,4 +1,5 @@
-# Two commands: `make lab` (students, self-study) and `make test` (everything CI checks).
+# Two commands: `make lab` (students, self-study) and `make test` (everything CI checks);
+# `make test-browser` checks the notebooks in JupyterLab in a real (headless) browser.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ ifneq ($(wildcard $(SUBSET)),)
 export IN5400_DATA_DIR ?= $(SUBSET)
 endif
 
-.PHONY: setup lab test test-slurm lint audit release bench lock clean
+.PHONY: setup lab test test-slurm test-browser lint audit release bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: make PYTHON=python3.11 ...")'
@@ -20,8 +21,24 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+# `make lab` opens notebooks/01_correlation.ipynb in JupyterLab with the checkout as its root.
+# LAB_ROOT: another folder holding notebooks/; LAB_ARGS: more options (`--port=8899 --no-browser`).
+LAB_ROOT ?= .
+LAB_ARGS ?=
+LAB_UID ?= $(shell id -u)
+# Course defaults for JupyterLab in this venv (the user's own settings still win): no news prompt.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.d/in5400.json
+
+$(LAB_SETTINGS): $(STAMP)
+	mkdir -p $(@D)
+	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' > $@
+
+lab: $(STAMP) $(LAB_SETTINGS)
+ifeq ($(LAB_UID),0)
+	@echo "make lab: running as root, so JupyterLab is started with --allow-root"
+endif
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_ROOT) $(LAB_ROOT)/notebooks/01_correlation.ipynb \
+	    $(if $(filter 0,$(LAB_UID)),--allow-root) $(LAB_ARGS)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -n 2 --durations=15
@@ -29,6 +46,21 @@ test: $(STAMP) lint
 # The README's Slurm array script on a one-node cluster (needs: apt-get install slurm-wlm munge).
 test-slurm: $(STAMP)
 	$(BIN)/python -m pytest -m slurm tests/cluster
+
+# Playwright drives the system's Chromium (Debian/Ubuntu: `apt-get install chromium`).
+BROWSER_STAMP := $(VENV)/.browser-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+CHROMIUM ?= $(firstword $(shell command -v chromium chromium-browser google-chrome 2>/dev/null))
+
+$(BROWSER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,browser]'
+	rm -f $(VENV)/.browser-*
+	touch $@
+
+test-browser: $(BROWSER_STAMP)
+	@test -x "$(CHROMIUM)" || { echo "make test-browser needs Chromium, and found none:"\
+	  "install it (Debian/Ubuntu: apt-get install chromium)"\
+	  "or name it: make test-browser CHROMIUM=/path/to/chromium"; exit 1; }
+	IN5400_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -m browser tests/browser --durations=0
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -48,7 +80,7 @@ bench: $(STAMP)
 # Re-pin every package after changing pyproject.toml (needs the package index).
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet 'torch==2.13.0' -e '.[dev]'
+	.lock-venv/bin/python -m pip install --quiet 'torch==2.13.0' -e '.[dev,browser]'
 	{ echo "# Exact versions for 'pip install -c constraints.txt': regenerate with 'make lock'."; \
 	  .lock-venv/bin/python -m pip freeze --exclude-editable | sed 's/+cpu$$//'; } > constraints.txt
 	rm -rf .lock-venv

@@ -13,7 +13,8 @@ def _name(requirement: str) -> str:
 
 def pyproject_requirements() -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = project["optional-dependencies"]
+    return project["dependencies"] + [r for extra in extras.values() for r in extra]
 
 
 def pins() -> dict[str, str]:
