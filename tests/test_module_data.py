@@ -46,14 +46,15 @@ def test_a_cnn_comes_back_as_the_same_network():
     net.eval()
     copy = through_the_wire(net)
     assert copy is not net and [type(m) for m in copy.modules()] == [type(m) for m in net.modules()]
-    assert all(a.training == b.training for a, b in zip(copy.modules(), net.modules()))
-    assert [p.requires_grad for p in copy.parameters()] == [p.requires_grad for p in net.parameters()]
+    assert all(a.training == b.training for a, b in zip(copy.modules(), net.modules(), strict=True))
+    flags = [p.requires_grad for p in net.parameters()]
+    assert [p.requires_grad for p in copy.parameters()] == flags
     assert copy[0].stride == (1, 2) and copy[1].ceil_mode and copy[2].layers[2].inplace
     assert copy[3].p == 0.3 and copy[2].layers[0].bias is None
     x = torch.randn(2, 3, 11, 7)
     with torch.no_grad():
         torch.testing.assert_close(copy(x), net(x), rtol=0, atol=0)
-    for a, b in zip(copy.state_dict().values(), net.state_dict().values()):
+    for a, b in zip(copy.state_dict().values(), net.state_dict().values(), strict=True):
         assert torch.equal(a, b)
 
 
