@@ -20,13 +20,14 @@ cannot switch off or route around:
   so relative paths, symlinks and hard links make no difference). A policy entry
   with a slash (``in5400lib/weights``) forbids the files under that folder of the
   package.
-* What could switch the hook off or read around it is refused in a guarded
-  worker: ``ctypes`` calls, ``gc.get_objects``/``get_referrers``/``get_referents``,
-  building code objects or unmarshalling them, new processes (``subprocess``,
-  ``os.fork``/``exec``/``system``), threads and sockets (the zygotes listen on
-  one). The hook keeps its state in closure variables that no Python code can
-  name, and calls only built-in functions captured when it was made, so patching
-  ``builtins``, ``os.path``, ``importlib`` or this module changes nothing.
+* Once the worker has run the course's setup code (``lock``), what could switch
+  the hook off or read around it is refused: ``ctypes`` calls, ``gc`` walks
+  (``get_objects``/``get_referrers``/``get_referents``), building code objects
+  or unmarshalling them, new processes (``subprocess``, ``os.fork``/``exec``/
+  ``system``), threads and sockets (the zygotes listen on one). The hook keeps
+  its state in closure variables that no Python code can name, and calls only
+  built-in functions captured when it was made, so patching ``builtins``,
+  ``os.path``, ``importlib`` or this module changes nothing.
 * A policy entry that names a module *attribute* (``in5400lib.models.load_reference_cnn``),
   whose module the exercise needs otherwise, is replaced by a refusing stub in its
   module, in every loaded module that imported it and in the notebook namespace
@@ -81,8 +82,9 @@ REFUSED_EVENTS = frozenset(
         "sys.remote_exec",
     }
 )
-#: The custom audit event that names the exercise in the guard's messages.
+#: The custom audit events that name the exercise in the guard's messages and lock the guard.
 EXERCISE_EVENT = "in5400.guard.exercise"
+LOCK_EVENT = "in5400.guard.lock"
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,8 @@ def _make_hook(
     str_copy, exact_type, stat, refused_events = str.__str__, type, os.stat, REFUSED_EVENTS
     proc_device = os.stat("/proc").st_dev if os.path.isdir("/proc") else -1
     writes = os.O_WRONLY | os.O_RDWR
-    exercise = ["this exercise"]  # the only mutable state: the wording of the messages
+    exercise = ["this exercise"]  # the wording of the messages
+    locked = [False]  # set once, by LOCK_EVENT: the preload and the setup code ran before
     dotted = tuple(m + "." for m in modules)
 
     def refuse(name: str) -> BaseException:
@@ -269,9 +272,12 @@ def _make_hook(
             if files and exact_type(code.co_filename) is str and forbidden_file(code.co_filename):
                 raise refuse(code.co_filename)
         elif event in refused_events:
-            raise error(f"{event} is not available in the re-check of {exercise[0]}")
+            if locked[0]:
+                raise error(f"{event} is not available in the re-check of {exercise[0]}")
         elif event == EXERCISE_EVENT:
             exercise[0] = str_copy(args[0])
+        elif event == LOCK_EVENT:
+            locked[0] = True
 
     return hook
 
@@ -287,6 +293,17 @@ def install(policy: Policy, error: type[BaseException] | None = None) -> None:
     files = forbidden_files(policy)
     hook = _make_hook(tuple(policy.modules), files, error or ForbiddenCallError, refusal)
     sys.addaudithook(hook)
+
+
+def loaded(policy: Policy) -> list[str]:
+    """Forbidden modules this process has imported (there must be none once it is guarded)."""
+    return [name for name in sys.modules if _under(name, policy.modules)]
+
+
+def lock() -> None:
+    """From now on refuse the escape routes (``REFUSED_EVENTS``): the worker calls this after
+    the course's setup code, before the first answer cell. There is no way back."""
+    sys.audit(LOCK_EVENT)
 
 
 def name_exercise(exercise: str) -> None:

@@ -10,10 +10,12 @@ from the grader's own classes (the grader's side), so whatever the student's cod
 did to torch inside the sandbox (patched classes, hooks, rebound functions) does
 not come along. Nothing is unpickled: tensors travel as ``.npy`` arrays.
 
-A tree is refused (and stays in the sandbox, named in the re-check's detail) when it
-holds a class that is not on the list (one the notebook defines, a subclass of a
-listed layer), a hook, a parametrization, an attribute that is not plain data, or
-a tensor numpy cannot hold.
+A class the notebook derives from a listed layer counts as that layer when it
+defines nothing but ``__init__`` (a ``SeparableConv2d(nn.Sequential)`` that adds
+its two convolutions). A tree is refused (and stays in the sandbox, named in the
+re-check's detail) when it holds any other class (one with its own ``forward``, a
+subclass that changes a listed layer), a hook, a parametrization, an attribute
+that is not plain data, or a tensor numpy cannot hold.
 
 ``attributes_of``/``set_attributes`` carry the plain attributes of modules the grader
 passed *in* (a test's probe that records the training mode) back from the sandbox.
@@ -53,6 +55,13 @@ HOOKS = (
     "_state_dict_pre_hooks",
     "_load_state_dict_pre_hooks",
     "_load_state_dict_post_hooks",
+)
+
+
+#: What a subclass of an allowed layer may define and still count as that layer.
+PLAIN_CLASS_KEYS = frozenset(
+    "__init__ __module__ __qualname__ __doc__ __dict__ __weakref__ __annotations__ "
+    "__firstlineno__ __static_attributes__ __orig_bases__ __parameters__".split()
 )
 
 
@@ -108,10 +117,7 @@ def describe(root: Any) -> dict[str, Any]:
     def visit(module: Any) -> int:
         if id(module) in module_ids:
             return module_ids[id(module)]
-        kind = type(module)
-        if kind not in names:
-            where = " (a class of the notebook)" if kind.__module__.startswith("in5400_") else ""
-            raise NotPlainData(f"{kind.__name__}{where} is not one of torch's own layers")
+        kind = _allowed_base(type(module), names)
         for table in HOOKS:
             if getattr(module, table, None):
                 raise NotPlainData(f"a {kind.__name__} with a hook")
@@ -140,6 +146,27 @@ def describe(root: Any) -> dict[str, Any]:
 
     root_index = visit(root)
     return {"root": root_index, "modules": modules, "tensors": tensors}
+
+
+def _allowed_base(kind: type, names: dict[type, str]) -> type:
+    """``kind`` if it is allowed; else the allowed class it derives from when every class in
+    between only defines ``__init__`` (``class Block(nn.Sequential)`` that adds its layers:
+    its behaviour is the base class's); else raise NotPlainData."""
+    if kind in names:
+        return kind
+    for position, base in enumerate(kind.__mro__[1:], 1):
+        if base in names:
+            extra = {
+                key
+                for cls in kind.__mro__[:position]
+                for key in vars(cls)
+                if key not in PLAIN_CLASS_KEYS
+            }
+            if not extra:
+                return base
+            shown = ", ".join(sorted(extra)[:3])
+            raise NotPlainData(f"{kind.__name__} defines its own {shown}")
+    raise NotPlainData(f"{kind.__name__} is not built from torch's own layers")
 
 
 def _arguments(module: Any) -> dict[str, Any]:

@@ -9,7 +9,8 @@ import pytest
 import torch
 from torch import nn
 
-from autograder import module_data, wire
+from autograder import module_data
+from autograder.sandbox import wire
 from in5400lib.models import Residual
 
 
@@ -111,20 +112,40 @@ def with_patched_forward():
 @pytest.mark.parametrize(
     ("make", "reason"),
     [
-        (Custom, "Custom is not one of torch's own layers"),
-        (lambda: nn.Sequential(LyingConv(1, 1, 1)), "LyingConv"),
+        (Custom, "Custom is not built from torch's own layers"),
+        (lambda: nn.Sequential(LyingConv(1, 1, 1)), "LyingConv defines its own forward"),
         (with_hook, "hook"),
         (with_patched_forward, "function"),
         (lambda: nn.Linear(2, 2).to(torch.bfloat16), "bfloat16"),
         (
             lambda: torch.nn.utils.parametrizations.orthogonal(nn.Linear(3, 3)),
-            "not one of torch's own layers",
+            "ParametrizedLinear defines its own",
         ),
     ],
 )
 def test_anything_else_stays_in_the_sandbox_with_the_reason(make, reason):
     value = through_the_wire(make())
     assert isinstance(value, wire.Opaque) and reason in value.why, value
+
+
+class SeparableConv2d(nn.Sequential):
+    """A notebook class that only adds torch's layers: it behaves as the Sequential it is."""
+
+    def __init__(self, c_in, c_out, kernel_size, stride=1, padding=0, bias=False):
+        super().__init__()
+        self.depthwise = nn.Conv2d(
+            c_in, c_in, kernel_size, stride, padding, groups=c_in, bias=False
+        )
+        self.pointwise = nn.Conv2d(c_in, c_out, 1, bias=bias)
+
+
+def test_a_class_that_only_adds_torch_layers_comes_back_as_its_torch_base():
+    layer = SeparableConv2d(3, 5, (3, 2), stride=2, padding=1, bias=True).double()
+    copy = through_the_wire(layer)
+    assert type(copy) is nn.Sequential and copy.depthwise.groups == 3
+    x = torch.randn(2, 3, 8, 7, dtype=torch.float64)
+    with torch.no_grad():
+        torch.testing.assert_close(copy(x), layer(x), rtol=0, atol=0)
 
 
 def test_inconsistent_descriptions_are_refused():

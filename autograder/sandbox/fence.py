@@ -49,7 +49,7 @@ try:
     import torch as _torch
     _torch.manual_seed(0)
     _torch.set_num_threads(1)
-except ImportError:
+except Exception:  # not installed, or forbidden in this re-check worker
     pass
 del _random, _np
 """

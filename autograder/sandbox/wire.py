@@ -153,8 +153,17 @@ def decode(node: Any, blobs: list[bytes]) -> Any:
 
 
 class _CallPickler(pickle.Pickler):
+    def __init__(self, stream: BinaryIO, classes: set[str] | None) -> None:
+        super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.classes = classes
+
     def persistent_id(self, obj: Any) -> Any:
         return ("opaque", obj.handle) if isinstance(obj, Opaque) else None
+
+    def reducer_override(self, obj: Any) -> Any:
+        if self.classes is not None and isinstance(obj, type):
+            self.classes.add(obj.__qualname__)
+        return NotImplemented
 
 
 class _CallUnpickler(pickle.Unpickler):
@@ -169,10 +178,11 @@ class _CallUnpickler(pickle.Unpickler):
         return self.handles[handle]
 
 
-def pack_call(args: tuple, kwargs: dict[str, Any]) -> bytes:
-    """The arguments of one call, in one pickle (grader to worker only)."""
+def pack_call(args: tuple, kwargs: dict[str, Any], classes: set[str] | None = None) -> bytes:
+    """The arguments of one call, in one pickle (grader to worker only); the names of the
+    classes it refers to are added to ``classes``."""
     buffer = io.BytesIO()
-    _CallPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((tuple(args), dict(kwargs)))
+    _CallPickler(buffer, classes).dump((tuple(args), dict(kwargs)))
     return buffer.getvalue()
 
 

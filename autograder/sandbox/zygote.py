@@ -12,7 +12,10 @@ the child's process id, and the child becomes
   started in the sandbox like ``sandbox_kernel`` would start it).
 
 Every child enters the sandbox (``autograder.sandbox.fence``) before student code runs.
-Started as ``python -m autograder.sandbox.zygote SOCKET_PATH``; prints ``ready``.
+Started as ``python -m autograder.sandbox.zygote SOCKET_PATH [POLICY_JSON]``; prints
+``ready``. With a policy (``autograder.guard``) the zygote serves re-check workers
+only: it installs the guard before anything else, so what the policy forbids is
+never imported here, and preloads the rest.
 """
 
 from __future__ import annotations
@@ -35,14 +38,14 @@ PRELOAD = (
 )
 
 
-def preload() -> None:
+def preload(names: tuple[str, ...] = PRELOAD) -> None:
     import importlib
 
     os.environ.setdefault("MPLBACKEND", "Agg")
-    for name in PRELOAD:
+    for name in names:
         try:
             importlib.import_module(name)
-        except ImportError:
+        except Exception:  # noqa: BLE001 - not installed, or forbidden by the guard
             pass
     warm_up_torch()
 
@@ -53,7 +56,7 @@ def warm_up_torch() -> None:
     One thread: no thread pool exists yet when the children are forked."""
     try:
         import torch
-    except ImportError:
+    except Exception:  # noqa: BLE001 - not installed, or forbidden by the guard
         return
     torch.set_num_threads(1)
     layer = torch.nn.Conv2d(1, 1, 3)
@@ -111,10 +114,19 @@ def serve(listener: socket.socket) -> None:
 
 
 def main(argv: list[str]) -> None:
+    names = PRELOAD
+    if len(argv) > 2:
+        from autograder.guard import Policy, install, loaded
+
+        policy = Policy.from_json(json.loads(argv[2]))
+        install(policy)
+        if loaded(policy):
+            sys.exit(f"already imported before the guard: {', '.join(loaded(policy))}")
+        names = tuple(n for n in PRELOAD if not n.startswith("ipykernel"))  # no kernels here
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(argv[1])
     listener.listen(16)
-    preload()
+    preload(names)
     print("ready", flush=True)
     serve(listener)
 
