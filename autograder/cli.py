@@ -95,6 +95,7 @@ def _release(check_only: bool) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from autograder.grading.pipeline import grade_class
+    from autograder.hide import hiding_problem
     from autograder.lms import unpack_if_zip
     from autograder.settings import Settings
 
@@ -114,6 +115,9 @@ def _grade(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"in5400 grade: {error}", file=sys.stderr)
         return 2
+    exposed = hiding_problem()
+    if exposed:
+        print(f"in5400 grade: WARNING: {exposed}", file=sys.stderr)
     results = grade_class(submissions, settings, args.notebook, args.shard)
     counts: dict[str, int] = {}
     for result in results:
@@ -121,6 +125,11 @@ def _grade(args: argparse.Namespace) -> int:
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     where = "shard results in" if args.shard else "grades in"
     print(f"graded {len(results)} notebooks ({summary}); {where} {args.out}")
+    unchecked = sum("not re-checked" in result.detail for result in results)
+    if unchecked:
+        print(f"{unchecked} notebooks have test cells that were not re-checked (see detail)")
+    if exposed:
+        print(f"WARNING: {exposed}")
     return 0
 
 

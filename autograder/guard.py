@@ -82,9 +82,12 @@ REFUSED_EVENTS = frozenset(
         "sys.remote_exec",
     }
 )
+#: The policy ``install`` guarded this process with (read before any student code runs).
+INSTALLED: Policy | None = None
 #: The custom audit events that name the exercise in the guard's messages and lock the guard.
 EXERCISE_EVENT = "in5400.guard.exercise"
 LOCK_EVENT = "in5400.guard.lock"
+EXTEND_EVENT = "in5400.guard.extend"
 
 
 @dataclass(frozen=True)
@@ -118,40 +121,119 @@ class Policy:
 
 
 def policy_of(names: Iterable[str]) -> Policy:
-    """Sort a policy table's dotted names into modules, attributes and folders (imports nothing)."""
-    modules, attributes, folders = set(), set(), set()
-    for name in names:
+    """A policy that forbids ``names``: modules, ``package/folder`` paths and module attributes
+    (a name inside a forbidden module adds nothing). Imports nothing."""
+    return runtime_policy(list(names), [])
+
+
+def runtime_policy(deny: Iterable[str], allow: Iterable[str] = ()) -> Policy:
+    """What the runtime guard can enforce of a policy table's rule (``deny`` prefixes, ``allow``
+    exceptions below them; the static checker enforces the whole rule):
+
+    * a denied module with nothing allowed below it is forbidden, unless the worker itself
+      needs it (``RUNTIME_EXEMPT``: ``os``, ``numpy``, ``in5400lib.testing``...);
+    * a denied package with allowed names below it (``in5400lib``, allowing
+      ``in5400lib.models.Residual``) is split: its submodules are judged one by one, its
+      data folders are forbidden, and in a module with allowed names the functions and
+      classes it defines are scrubbed, except the allowed ones;
+    * a denied attribute of a course module (``in5400lib.plotting.show_filters``) is scrubbed.
+    """
+    allow = list(allow)
+    modules: set[str] = set()
+    attributes: set[str] = set()
+    folders: set[str] = set()
+
+    def judge(name: str) -> None:
+        if _under(name, RUNTIME_EXEMPT):
+            return
+        inside = [a for a in allow if a == name or a.startswith(name + ".")]
+        inside += [e for e in RUNTIME_EXEMPT if e.startswith(name + ".")]  # split the package
+        location = module_location(name)
+        if location is None and module_location(name.split(".")[0]) is not None:
+            if name.split(".")[0] in COURSE_PACKAGES and name not in allow:
+                attributes.add(name)  # an attribute of a course module
+            return
+        if not inside:
+            modules.add(name)
+        elif location is not None and location.is_dir():
+            for entry in sorted(location.iterdir()):
+                if entry.suffix == ".py" and entry.stem != "__init__":
+                    judge(f"{name}.{entry.stem}")
+                elif entry.is_dir() and (entry / "__init__.py").exists():
+                    judge(f"{name}.{entry.name}")
+                elif entry.is_dir() and not entry.name.startswith(("_", ".")):
+                    folders.add(f"{name.replace('.', '/')}/{entry.name}")
+        else:
+            attributes.update(_own_definitions(name, inside))
+
+    for name in deny:
         if "/" in name:
             folders.add(name.strip("/"))
-        elif module_location(name) is not None or module_location(name.split(".")[0]) is None:
-            modules.add(name)  # a module, or a package that is not installed (nothing to find)
         else:
-            parent = name.rpartition(".")[0]
-            if any(parent == m or parent.startswith(m + ".") for m in modules):
-                continue
-            attributes.add(name)
-    attributes = {a for a in attributes if not _under(a, modules)}
+            judge(name)
+    attributes = {a for a in attributes if not _under(a, tuple(modules))}
     return Policy(tuple(sorted(modules)), tuple(sorted(attributes)), tuple(sorted(folders)))
+
+
+#: Modules a zygote must not preload for a policy that forbids them (the rest is added in the
+#: forked worker, ``extend``): zygotes are shared by the policies with the same such modules.
+PRELOADED_ROOTS = ("torch", "matplotlib", "ipykernel", "scipy")
+
+
+def zygote_part(policy: Policy) -> Policy:
+    """The part of ``policy`` its zygote must hold from the start (what it would preload)."""
+    return Policy(tuple(m for m in policy.modules if m.split(".")[0] in PRELOADED_ROOTS))
+
+
+#: Modules a re-check worker needs (or has loaded before any policy applies): never forbidden
+#: at runtime; the static checker still refuses what the policy table says.
+RUNTIME_EXEMPT = (
+    "builtins", "os", "io", "sys", "pathlib", "numpy", "pickle", "marshal", "json", "importlib",
+    "ctypes", "types", "inspect", "in5400lib.testing",
+)  # fmt: skip
+#: Packages whose attributes the runtime guard scrubs (the course's own library).
+COURSE_PACKAGES = ("in5400lib",)
+
+
+def _own_definitions(module_name: str, allowed: list[str]) -> set[str]:
+    """``module.name`` of the functions and classes ``module_name`` defines, except ``allowed``."""
+    import importlib
+    import inspect
+
+    try:
+        module = importlib.import_module(module_name)
+    except Exception:  # noqa: BLE001 - not importable here: nothing to scrub
+        return set()
+    names = set()
+    for key, value in vars(module).items():
+        qualified = f"{module_name}.{key}"
+        defined_here = getattr(value, "__module__", None) == module_name
+        kind = inspect.isfunction(value) or inspect.isclass(value)
+        if not key.startswith("_") and kind and defined_here and qualified not in allowed:
+            names.add(qualified)
+    return names
 
 
 def _under(name: str, modules: Iterable[str]) -> bool:
     return any(name == m or name.startswith(m + ".") for m in modules)
 
 
-def policy_for(notebook: str) -> dict[str, Policy]:
-    """``{answer grade_id: Policy}`` for a notebook, from the course's policy table.
-
-    Grade ids the table does not restrict are left out; without a table, nothing is.
-    """
+def policy_for(notebook: str, root: Path | None = None) -> dict[str, Policy]:
+    """``{answer grade_id: Policy}`` for a notebook, from the course's policy table
+    (``solutions/policy.toml``, read by ``autograder.grading.policy``); grade ids it does not
+    restrict are left out, and without a table nothing is restricted."""
     try:
-        from autograder.grading.policy import forbidden_names
+        from autograder.grading.policy import load_policy
     except ImportError:
-        try:
-            from autograder.policy import forbidden_names
-        except ImportError:
-            return {}
-    table = forbidden_names(notebook)
-    return {grade_id: policy_of(names) for grade_id, names in table.items() if names}
+        return {}
+    from autograder.course import solutions_dir
+
+    rules = load_policy(solutions_dir(root)).rules(notebook)
+    policies = {
+        grade_id: runtime_policy([prefix for prefix, _ in rule.deny], rule.allow)
+        for grade_id, rule in rules.items()
+    }
+    return {grade_id: policy for grade_id, policy in policies.items() if policy}
 
 
 # --------------------------------------------------------------------------- files
@@ -221,13 +303,16 @@ def _make_hook(
     """The audit hook. Everything it uses is bound here, from built-ins, at creation time.
 
     ``message(name, exercise)`` words a refusal; whatever it does, the event is refused.
+    Its state changes only through its own events, and only one way: ``EXTEND_EVENT`` adds
+    to what is forbidden, ``LOCK_EVENT`` locks; ``EXERCISE_EVENT`` changes the wording.
     """
     str_copy, exact_type, stat, refused_events = str.__str__, type, os.stat, REFUSED_EVENTS
+    make_tuple, make_frozenset, make_int = tuple, frozenset, int
     proc_device = os.stat("/proc").st_dev if os.path.isdir("/proc") else -1
     writes = os.O_WRONLY | os.O_RDWR
     exercise = ["this exercise"]  # the wording of the messages
     locked = [False]  # set once, by LOCK_EVENT: the preload and the setup code ran before
-    dotted = tuple(m + "." for m in modules)
+    forbidden = [modules, make_tuple(m + "." for m in modules), files]
 
     def refuse(name: str) -> BaseException:
         return error(message(name, exercise[0]))
@@ -235,13 +320,15 @@ def _make_hook(
     def forbidden_module(name: Any) -> bool:
         if exact_type(name) is not str:
             name = str_copy(name)  # a str subclass cannot lie through its methods
-        return name in modules or name.startswith(dotted)
+        return name in forbidden[0] or name.startswith(forbidden[1])
 
     def forbidden_file(path: Any, writing: bool = False) -> bool:
         kind = exact_type(path)
         if kind is int:
             return False  # an already open file descriptor
         if kind is not str and kind is not bytes:
+            if not locked[0]:
+                return False  # the trusted set-up (preload, setup code) opens what it likes
             raise error(f"the re-check opens files by str or bytes path only, not {kind.__name__}")
         try:
             info = stat(path)
@@ -249,7 +336,7 @@ def _make_hook(
             return False  # nothing there (yet): creating a new file is fine
         if writing and info.st_dev == proc_device:
             return True  # e.g. /proc/self/mem: the process's own memory
-        return (info.st_dev, info.st_ino) in files
+        return (info.st_dev, info.st_ino) in forbidden[2]
 
     def for_writing(mode: Any, flags: Any) -> bool:
         if exact_type(mode) is str:
@@ -264,13 +351,12 @@ def _make_hook(
                 raise refuse(str_copy(args[0]))
         elif event == "open":
             if forbidden_file(args[0], for_writing(args[1], args[2])):
-                raise refuse(
-                    f"opening {str_copy(args[0]) if exact_type(args[0]) is str else args[0]!r}"
-                )
+                shown = str_copy(args[0]) if exact_type(args[0]) is str else repr(args[0])
+                raise refuse(f"opening {shown}")
         elif event == "exec":
-            code = args[0]
-            if files and exact_type(code.co_filename) is str and forbidden_file(code.co_filename):
-                raise refuse(code.co_filename)
+            name = args[0].co_filename
+            if forbidden[2] and exact_type(name) is str and forbidden_file(name):
+                raise refuse(name)
         elif event in refused_events:
             if locked[0]:
                 raise error(f"{event} is not available in the re-check of {exercise[0]}")
@@ -278,6 +364,12 @@ def _make_hook(
             exercise[0] = str_copy(args[0])
         elif event == LOCK_EVENT:
             locked[0] = True
+        elif event == EXTEND_EVENT:
+            added = make_tuple(str_copy(m) for m in args[0])
+            pairs = make_frozenset((make_int(d), make_int(i)) for d, i in args[1])
+            forbidden[0] = forbidden[0] + added
+            forbidden[1] = forbidden[1] + make_tuple(m + "." for m in added)
+            forbidden[2] = forbidden[2] | pairs
 
     return hook
 
@@ -290,6 +382,8 @@ def install(policy: Policy, error: type[BaseException] | None = None) -> None:
     """
     from in5400lib.testing import ForbiddenCallError, refusal
 
+    global INSTALLED
+    INSTALLED = policy
     files = forbidden_files(policy)
     hook = _make_hook(tuple(policy.modules), files, error or ForbiddenCallError, refusal)
     sys.addaudithook(hook)
@@ -298,6 +392,21 @@ def install(policy: Policy, error: type[BaseException] | None = None) -> None:
 def loaded(policy: Policy) -> list[str]:
     """Forbidden modules this process has imported (there must be none once it is guarded)."""
     return [name for name in sys.modules if _under(name, policy.modules)]
+
+
+def extend(policy: Policy, already: Policy | None = None) -> None:
+    """Forbid ``policy`` too, from now on (a forked worker adds its exercise's policy to its
+    zygote's; the files of ``already``'s modules are not walked again). Modules the policy
+    forbids that this process has loaded are dropped from ``sys.modules`` and their package."""
+    already = already or INSTALLED or Policy()
+    new_modules = tuple(m for m in policy.modules if not _under(m, already.modules))
+    fresh = Policy(new_modules, (), policy.folders)
+    sys.audit(EXTEND_EVENT, tuple(policy.modules), tuple(forbidden_files(fresh)))
+    for name in loaded(policy):
+        module = sys.modules.pop(name, None)
+        parent, _, child = name.rpartition(".")
+        if parent in sys.modules and getattr(sys.modules[parent], child, None) is module:
+            delattr(sys.modules[parent], child)
 
 
 def lock() -> None:

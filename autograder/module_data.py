@@ -72,14 +72,17 @@ class NotPlainData(ValueError):
 def layer_types() -> dict[str, type]:
     """Allowed layer classes by name (``torch.nn.Conv2d``, ``in5400lib.models.Residual``)."""
     import importlib
+    import sys
 
     from torch import nn
 
     types = {f"torch.nn.{name}": getattr(nn, name) for name in TORCH_LAYERS if hasattr(nn, name)}
     for key, (module, name) in COURSE_LAYERS.items():
         try:
-            types[key] = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
+            # Where the course module is not loaded (or forbidden), none of its layers exist.
+            loaded = sys.modules.get(module) or importlib.import_module(module)
+            types[key] = getattr(loaded, name)
+        except Exception:  # noqa: BLE001 - not importable here: nothing to allow
             continue
     return types
 

@@ -27,6 +27,7 @@ from autograder.grading.keys import result_key
 from autograder.grading.recheck import recheck_results
 from autograder.grading.results import Result, zero_result
 from autograder.grading.submission import MalformedSubmission, Submission, validate
+from autograder.hide import shield_this_process
 from autograder.nbgrader_plugins.run import make_course_dir, nbgrader
 from autograder.notebook import NotebookInfo, demo_sources
 from autograder.settings import DEMO_CELLS_ENV, SOCKET_ENV, Settings
@@ -43,6 +44,7 @@ def grade_batch(
     sandbox_user: str,
 ) -> list[Result]:
     """Grade a few submissions with one ``nbgrader autograde`` run in a private course folder."""
+    shield_this_process()
     ids_by_notebook = {name: set(info.answers) for name, info in infos.items()}
     results: list[Result] = []
     to_grade: dict[str, Submission] = {}

@@ -45,7 +45,7 @@ from autograder.course import solutions_dir
 from autograder.grading.environment import sandbox_environment
 from autograder.grading.results import Result
 from autograder.grading.submission import Submission
-from autograder.guard import Policy, policy_for
+from autograder.guard import Policy, policy_for, zygote_part
 from autograder.sandbox import wire
 from autograder.sandbox.zygote_client import Zygote, ZygoteError, kill_child
 from autograder.settings import Settings
@@ -179,8 +179,8 @@ class Sandbox:
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
         try:
-            policy = json.dumps(self.policy.to_json()) if self.policy else ""
-            zygote = Zygote.shared(self.env, policy)
+            base = zygote_part(self.policy)
+            zygote = Zygote.shared(self.env, json.dumps(base.to_json()) if base else "")
             self.pid = zygote.fork("worker", [to_child_read, from_child_write])
         except (OSError, ZygoteError) as error:
             raise SandboxGone(f"no sandbox: {error}") from None

@@ -71,6 +71,10 @@ class Worker:
         ``autograder.guard``), setup statements that need what the guard forbids are left
         out (the answers that run here may not use them either), forbidden attributes are
         scrubbed and the guard is locked before the first answer cell."""
+        if guard is not None:
+            from autograder.guard import Policy, extend
+
+            extend(Policy.from_json(guard))
         exec(SEED_CODE, {})
         for source in setup:
             if guard is None:
@@ -78,7 +82,7 @@ class Worker:
             else:
                 run_statements(without_magics(source), self.namespace)
         if guard is not None:
-            from autograder.guard import Policy, lock, name_exercise, scrub_attributes
+            from autograder.guard import lock, name_exercise, scrub_attributes
 
             exercise = str(guard.get("exercise", "this exercise"))
             scrub_attributes(Policy.from_json(guard), self.namespace, exercise)
@@ -154,6 +158,8 @@ class Worker:
                 self.reply({"ok": True}, [result, modules], with_value=True)
             except wire.WireError as exc:
                 self.reply({"error": {"type": "WireError", "message": str(exc), "detail": ""}})
+            except Exception as exc:  # noqa: BLE001 - e.g. the guard refused what encoding needs
+                self.reply({"unverifiable": f"the result cannot be sent: {exc}"[:300]})
 
 
 def module_states(arguments: list[Any]) -> list[Any]:

@@ -11,11 +11,14 @@ the child's process id, and the child becomes
 * ``kernel``: an IPython kernel for nbgrader (standard streams from the request,
   started in the sandbox like ``sandbox_kernel`` would start it).
 
-Every child enters the sandbox (``autograder.sandbox.fence``) before student code runs.
+Every child enters the sandbox (``autograder.sandbox.fence``) before student code runs,
+and sees the folders in ``$IN5400_HIDE`` empty (``autograder.hide``: the zygote
+enters a private mount namespace first thing).
 Started as ``python -m autograder.sandbox.zygote SOCKET_PATH [POLICY_JSON]``; prints
-``ready``. With a policy (``autograder.guard``) the zygote serves re-check workers
-only: it installs the guard before anything else, so what the policy forbids is
-never imported here, and preloads the rest.
+``ready``. The zygote installs the guard (``autograder.guard``) before anything
+else, with what POLICY_JSON forbids (``torch`` for the numpy exercises: it is then
+never imported here) and preloads the rest; a re-check worker adds its exercise's
+policy and locks the guard, a notebook kernel leaves it as it is.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ import signal
 import socket
 import sys
 
+#: File descriptors a request may carry: three standard streams and the submitted notebooks.
+MAX_FDS = 16
 PRELOAD = (
     "numpy",
     "torch",
@@ -77,8 +82,20 @@ def child(request: dict, fds: list[int]) -> None:
 
     for target, fd in enumerate(fds[:3]):
         os.dup2(fd, target)
-    os.chdir(request["cwd"])
-    run_kernel(request["connection_file"], request["extra"], watch_pid=int(request["wrapper_pid"]))
+    contents = {}
+    for name, fd in zip(request.get("files", []), fds[3:], strict=False):
+        with os.fdopen(fd, "rb") as handle:  # the submission, opened by the grader's side
+            contents[name] = handle.read()
+    try:
+        os.chdir(request["cwd"])
+    except OSError:
+        pass  # hidden from the sandboxes (see autograder.hide): the kernel works in scratch
+    run_kernel(
+        request["connection_file"],
+        request["extra"],
+        watch_pid=int(request["wrapper_pid"]),
+        contents=contents,
+    )
 
 
 def serve(listener: socket.socket) -> None:
@@ -94,7 +111,7 @@ def serve(listener: socket.socket) -> None:
             continue
         connection.settimeout(None)
         with connection:
-            message, fds, _, _ = socket.recv_fds(connection, 65536, 4)
+            message, fds, _, _ = socket.recv_fds(connection, 65536, MAX_FDS)
             if not message:
                 continue
             request = json.loads(message)
@@ -113,21 +130,36 @@ def serve(listener: socket.socket) -> None:
             connection.sendall(f"{pid}\n".encode())
 
 
-def main(argv: list[str]) -> None:
-    names = PRELOAD
-    if len(argv) > 2:
-        from autograder.guard import Policy, install, loaded
+def hide_secrets() -> str:
+    """Enter a mount namespace with ``$IN5400_HIDE`` hidden; "" or why that failed."""
+    from autograder.hide import HidingFailed, enter
+    from autograder.settings import HIDE_ENV, SANDBOX_USER_ENV
 
-        policy = Policy.from_json(json.loads(argv[2]))
-        install(policy)
-        if loaded(policy):
-            sys.exit(f"already imported before the guard: {', '.join(loaded(policy))}")
-        names = tuple(n for n in PRELOAD if not n.startswith("ipykernel"))  # no kernels here
+    paths = [p for p in os.environ.get(HIDE_ENV, "").split(os.pathsep) if p]
+    if not paths:
+        return ""
+    try:
+        # Sandboxes that drop to another user cannot undo mounts; others need them locked.
+        enter(paths, lock=not os.environ.get(SANDBOX_USER_ENV))
+    except (HidingFailed, OSError) as error:
+        return f"the solutions stay readable: {error}"
+    return ""
+
+
+def main(argv: list[str]) -> None:
+    unhidden = hide_secrets()  # first: one thread, nothing loaded yet
+    from autograder.guard import Policy, install, loaded
+
+    base = Policy.from_json(json.loads(argv[2])) if len(argv) > 2 else Policy()
+    install(base)  # its refusals wait until a re-check worker locks it (kernels never do)
+    if loaded(base):
+        sys.exit(f"already imported before the guard: {', '.join(loaded(base))}")
+    names = PRELOAD if not base else tuple(n for n in PRELOAD if not n.startswith("ipykernel"))
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(argv[1])
     listener.listen(16)
     preload(names)
-    print("ready", flush=True)
+    print(f"ready {unhidden}".strip(), flush=True)
     serve(listener)
 
 

@@ -58,9 +58,11 @@ class Zygote:
             env=env,
             start_new_session=True,
         )
-        if self.process.stdout.readline().strip() != b"ready":
+        ready = self.process.stdout.readline().decode(errors="replace").strip()
+        if not ready.startswith("ready"):
             self.stop()
             raise ZygoteError("the sandbox zygote did not start")
+        self.unhidden = ready[len("ready") :].strip()  # why the secrets are visible, or ""
         atexit.register(self.stop)
 
     @classmethod
