@@ -410,6 +410,10 @@ def run_tests(
                 else:
                     passed[grade_id] = False
                     messages[grade_id] = f"{type(error).__name__}: {error}"[:300]
+                    if isinstance(error, NameError):  # say why the answer cell defined nothing
+                        stopped = [e for s in sandboxes for e in s.cell_errors.items()]
+                        if stopped:
+                            messages[grade_id] += f" (answer {stopped[0][0]}: {stopped[0][1]})"
     finally:
         for sandbox in sandboxes:
             sandbox.close()
