@@ -95,8 +95,8 @@ def _release(check_only: bool) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from autograder.grading.pipeline import grade_class
-    from autograder.hide import hiding_problem
     from autograder.lms import unpack_if_zip
+    from autograder.sandbox.hide import hiding_problem
     from autograder.settings import Settings
 
     pattern = {"pattern": args.lms_pattern} if args.lms_pattern else {}

@@ -29,7 +29,7 @@ SANDBOX_USER_ENV = "IN5400_SANDBOX_USER"
 DEMO_CELLS_ENV = "IN5400_DEMO_CELLS"
 #: Unix socket of the zygote that forks kernels and re-check workers.
 SOCKET_ENV = "IN5400_ZYGOTE"
-#: Folders and files the sandboxes see empty, joined by ``os.pathsep`` (``autograder.hide``).
+#: Folders and files the sandboxes see empty, joined by ``os.pathsep`` (``sandbox.hide``).
 HIDE_ENV = "IN5400_HIDE"
 #: Read by the course's notebooks and ``in5400lib``: smaller demonstrations.
 FAST_ENV = "IN5400_FAST"
@@ -68,7 +68,7 @@ class Settings:
     #: re-checking a result that already lost some cannot change the answer.
     recheck_only_full_marks: bool = False
     sandbox_user: str = "nobody"
-    #: Folders and files the sandboxes see empty (``autograder.hide``); set by ``grade_class``.
+    #: What the sandboxes see empty (``autograder.sandbox.hide``); set by ``grade_class``.
     secrets: tuple[str, ...] = ()
 
     @property

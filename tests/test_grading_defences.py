@@ -13,11 +13,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import recheck
 from autograder.audit import solution_sources, student_notebook
-from autograder.grade import Settings, grade_class
-from autograder.guard import runtime_policy
-from autograder.hide import probe
+from autograder.grading import recheck
+from autograder.grading.pipeline import grade_class
+from autograder.sandbox.guard import runtime_policy
+from autograder.sandbox.hide import probe
+from autograder.settings import Settings
 
 CNN = "07_cifar10_cnn_vs_dense"
 CORR = "01_correlation"

@@ -8,12 +8,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-from autograder.hide import hiding_problem, probe, secret_paths
+from autograder.sandbox.hide import hiding_problem, probe, secret_paths
 
 INSIDE = textwrap.dedent(
     """
     import ctypes, json, os, sys
-    from autograder.hide import enter
+    from autograder.sandbox.hide import enter
     secret = sys.argv[1]
     enter([secret, sys.argv[2]])
     libc = ctypes.CDLL(None, use_errno=True)
@@ -69,7 +69,7 @@ def test_secret_paths_never_hide_what_the_sandboxes_run_from(tmp_path):
 
 def test_grader_processes_are_not_dumpable():
     code = (
-        "import ctypes; from autograder.hide import shield_this_process; "
+        "import ctypes; from autograder.sandbox.hide import shield_this_process; "
         "libc = ctypes.CDLL(None); before = libc.prctl(3, 0, 0, 0, 0); "
         "shield_this_process(); print(before, libc.prctl(3, 0, 0, 0, 0))"
     )

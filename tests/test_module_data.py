@@ -9,8 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from autograder import module_data
-from autograder.sandbox import wire
+from autograder.sandbox import module_data, wire
 from in5400lib.models import Residual
 
 

@@ -15,13 +15,13 @@ import textwrap
 
 import pytest
 
-from autograder.guard import Policy, module_location, policy_of
+from autograder.sandbox.guard import Policy, module_location, policy_of
 
 POLICY = Policy(modules=("in5400lib.conv", "torch"), folders=("in5400lib/weights",))
 
 PRELUDE = """
 import json, sys
-from autograder.guard import Policy, install, lock, name_exercise
+from autograder.sandbox.guard import Policy, install, lock, name_exercise
 install(Policy.from_json(json.loads(sys.argv[1])))
 import importlib, os, numpy as np
 import in5400lib, in5400lib.testing
@@ -88,7 +88,7 @@ ESCAPES = {
         open(Sly()).read()
     """,
     "patched guard module": """
-        import autograder.guard as guard
+        import autograder.sandbox.guard as guard
         guard.REFUSED_EVENTS = frozenset()
         guard.forbidden_files = lambda policy: frozenset()
         guard.install(Policy())
@@ -112,7 +112,7 @@ ESCAPES = {
 
 
 @pytest.fixture(scope="module")
-def outcomes() -> dict[str, str]:
+def outcomes(tmp_path_factory) -> dict[str, str]:
     """Run every escape in its own guarded interpreter (two at a time); report how it ended."""
     script = PRELUDE + textwrap.dedent(
         """
@@ -136,7 +136,7 @@ def outcomes() -> dict[str, str]:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
-                cwd=None,
+                cwd=tmp_path_factory.mktemp("answer"),  # the escapes write files here
             )
             for name in names[start : start + 2]
         }
@@ -159,7 +159,7 @@ def test_refusals_name_the_exercise_with_forbid_torchs_message(outcomes):
     assert "in5400lib.conv is not allowed in conv2d" in outcomes["library module"]
 
 
-def test_honest_numpy_code_still_works():
+def test_honest_numpy_code_still_works(tmp_path):
     code = PRELUDE + textwrap.dedent(
         """
         from numpy.lib.stride_tricks import sliding_window_view
@@ -180,6 +180,7 @@ def test_honest_numpy_code_still_works():
         capture_output=True,
         text=True,
         timeout=120,
+        cwd=tmp_path,
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split()[0] == "True"

@@ -27,9 +27,9 @@ from autograder.grading.keys import result_key
 from autograder.grading.recheck import recheck_results
 from autograder.grading.results import Result, zero_result
 from autograder.grading.submission import MalformedSubmission, Submission, validate
-from autograder.hide import shield_this_process
 from autograder.nbgrader_plugins.run import make_course_dir, nbgrader
 from autograder.notebook import NotebookInfo, demo_sources
+from autograder.sandbox.hide import shield_this_process
 from autograder.settings import DEMO_CELLS_ENV, SOCKET_ENV, Settings
 
 NBGRADER_STUDENT_PREFIX = "s"

@@ -36,8 +36,8 @@ from autograder.grading.results import (
     zero_result,
 )
 from autograder.grading.submission import Submission, discover
-from autograder.hide import secret_paths, shield_this_process
 from autograder.notebook import NotebookInfo, notebook_info
+from autograder.sandbox.hide import secret_paths, shield_this_process
 from autograder.settings import Settings
 
 

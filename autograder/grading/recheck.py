@@ -6,7 +6,7 @@ exceptions...). The re-check therefore
 
 1. runs only the student's answer cells, in a fresh sandboxed interpreter
    (``autograder.sandbox.worker``), after the solution's setup code; answers
-   whose exercise forbids something (``autograder.guard``: torch in a numpy
+   whose exercise forbids something (``autograder.sandbox.guard``: torch in a numpy
    exercise, the shipped model in ``make_cnn``) are served by a worker of their
    own in which the guard holds;
 2. runs every test cell of the *solution* (hidden tests included) in the
@@ -17,7 +17,7 @@ exceptions...). The re-check therefore
 A cell the re-check fails but nbgrader passed loses its points and the
 notebook's status becomes ``tampered``, with the cells and messages in the
 detail. A returned network built from torch's own layers comes back as plain
-data and is rebuilt on the trusted side (``autograder.module_data``); modules a
+data and is rebuilt on the trusted side (``autograder.sandbox.module_data``); modules a
 test passes in come back with their weights, modes and recorded attributes. A
 cell the re-check cannot judge (a test that inspects an object that stayed in
 the sandbox, such as an instance of a class the notebook defines, or an argument
@@ -40,13 +40,12 @@ from typing import Any
 
 import nbformat
 
-from autograder import module_data
 from autograder.course import solutions_dir
 from autograder.grading.environment import sandbox_environment
 from autograder.grading.results import Result
 from autograder.grading.submission import Submission
-from autograder.guard import Policy, policy_for, zygote_part
-from autograder.sandbox import wire
+from autograder.sandbox import module_data, wire
+from autograder.sandbox.guard import Policy, policy_for, zygote_part
 from autograder.sandbox.zygote_client import Zygote, ZygoteError, kill_child
 from autograder.settings import Settings
 

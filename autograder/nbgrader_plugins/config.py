@@ -7,7 +7,7 @@ every nbgrader run sees the same settings.
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
 # nbgrader's process reads the solutions: sandboxes must not read them through its /proc entry.
-from autograder.hide import shield_this_process  # noqa: E402
+from autograder.sandbox.hide import shield_this_process  # noqa: E402
 
 shield_this_process()
 

@@ -19,8 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-from autograder.hide import shield_this_process
 from autograder.sandbox.fence import enter_sandbox
+from autograder.sandbox.hide import shield_this_process
 from autograder.sandbox.zygote import MAX_FDS
 from autograder.sandbox.zygote_client import ZygoteError, request_fork
 from autograder.settings import SOCKET_ENV

@@ -8,7 +8,7 @@ Trust goes one way. The arguments the grader sends are pickled, all of one
 call in one pickle so that shared objects stay shared (a model and one of its
 layers); the worker may unpickle them. What the worker sends back is plain data
 only and is never unpickled. A network built from torch's own layers travels as
-plain data too (``autograder.module_data``) and is rebuilt from the grader's own
+plain data too (``autograder.sandbox.module_data``) and is rebuilt from the grader's own
 classes. A value the worker cannot express as plain data comes back as an
 ``Opaque`` handle that only the worker can resolve (and that the grader can pass
 back as an argument), with the reason.
@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from autograder import module_data
+from autograder.sandbox import module_data
 
 MAX_MESSAGE = 1 << 30  # bytes; larger messages are refused
 _LENGTH = struct.Struct("!Q")

@@ -16,8 +16,7 @@ import sys
 import traceback
 from typing import Any
 
-from autograder import module_data
-from autograder.sandbox import wire
+from autograder.sandbox import module_data, wire
 from autograder.sandbox.fence import SEED_CODE, enter_sandbox
 
 MAGIC = re.compile(r"^\s*[%!].*$", re.MULTILINE)
@@ -68,11 +67,11 @@ class Worker:
     ) -> None:
         """Run the setup code, then every answer cell; serve the names that ``own`` cells
         (all cells if None) defined. With a ``guard`` (this process runs under
-        ``autograder.guard``), setup statements that need what the guard forbids are left
+        ``autograder.sandbox.guard``), setup statements that need what the guard forbids are left
         out (the answers that run here may not use them either), forbidden attributes are
         scrubbed and the guard is locked before the first answer cell."""
         if guard is not None:
-            from autograder.guard import Policy, extend
+            from autograder.sandbox.guard import Policy, extend
 
             extend(Policy.from_json(guard))
         exec(SEED_CODE, {})
@@ -82,7 +81,7 @@ class Worker:
             else:
                 run_statements(without_magics(source), self.namespace)
         if guard is not None:
-            from autograder.guard import lock, name_exercise, scrub_attributes
+            from autograder.sandbox.guard import lock, name_exercise, scrub_attributes
 
             exercise = str(guard.get("exercise", "this exercise"))
             scrub_attributes(Policy.from_json(guard), self.namespace, exercise)

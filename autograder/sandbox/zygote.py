@@ -12,10 +12,10 @@ the child's process id, and the child becomes
   started in the sandbox like ``sandbox_kernel`` would start it).
 
 Every child enters the sandbox (``autograder.sandbox.fence``) before student code runs,
-and sees the folders in ``$IN5400_HIDE`` empty (``autograder.hide``: the zygote
+and sees the folders in ``$IN5400_HIDE`` empty (``autograder.sandbox.hide``: the zygote
 enters a private mount namespace first thing).
 Started as ``python -m autograder.sandbox.zygote SOCKET_PATH [POLICY_JSON]``; prints
-``ready``. The zygote installs the guard (``autograder.guard``) before anything
+``ready``. The zygote installs the guard (``autograder.sandbox.guard``) before anything
 else, with what POLICY_JSON forbids (``torch`` for the numpy exercises: it is then
 never imported here) and preloads the rest; a re-check worker adds its exercise's
 policy and locks the guard, a notebook kernel leaves it as it is.
@@ -89,7 +89,7 @@ def child(request: dict, fds: list[int]) -> None:
     try:
         os.chdir(request["cwd"])
     except OSError:
-        pass  # hidden from the sandboxes (see autograder.hide): the kernel works in scratch
+        pass  # hidden from the sandboxes (see autograder.sandbox.hide): the kernel works in scratch
     run_kernel(
         request["connection_file"],
         request["extra"],
@@ -132,7 +132,7 @@ def serve(listener: socket.socket) -> None:
 
 def hide_secrets() -> str:
     """Enter a mount namespace with ``$IN5400_HIDE`` hidden; "" or why that failed."""
-    from autograder.hide import HidingFailed, enter
+    from autograder.sandbox.hide import HidingFailed, enter
     from autograder.settings import HIDE_ENV, SANDBOX_USER_ENV
 
     paths = [p for p in os.environ.get(HIDE_ENV, "").split(os.pathsep) if p]
@@ -148,7 +148,7 @@ def hide_secrets() -> str:
 
 def main(argv: list[str]) -> None:
     unhidden = hide_secrets()  # first: one thread, nothing loaded yet
-    from autograder.guard import Policy, install, loaded
+    from autograder.sandbox.guard import Policy, install, loaded
 
     base = Policy.from_json(json.loads(argv[2])) if len(argv) > 2 else Policy()
     install(base)  # its refusals wait until a re-check worker locks it (kernels never do)

@@ -41,7 +41,7 @@ def kill_child(pid: int) -> None:
 
 class Zygote:
     """Pre-warmed zygotes per grader process: one per sandbox environment and guard policy
-    (``autograder.guard``; the unguarded one also starts the notebook kernels)."""
+    (``autograder.sandbox.guard``; the unguarded one also starts the notebook kernels)."""
 
     _instances: dict[str, Zygote] = {}
 

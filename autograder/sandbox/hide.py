@@ -170,7 +170,7 @@ def probe() -> str:
         (secret / "answer.txt").write_text("42")
         code = (
             "import os, sys\n"
-            "from autograder.hide import enter\n"
+            "from autograder.sandbox.hide import enter\n"
             "enter([sys.argv[1]])\n"
             "print(len(os.listdir(sys.argv[1])))\n"
         )
