@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
+import io
 import json
 import os
 import re
@@ -397,7 +399,8 @@ def run_tests(
             test_classes.update(class_sources(without_magics(source)))
             notes_before = sum(len(s.opaque_notes) for s in sandboxes)
             try:
-                exec(compile(without_magics(source), f"<{grade_id}>", "exec"), namespace)
+                with contextlib.redirect_stdout(io.StringIO()):  # what the tests print
+                    exec(compile(without_magics(source), f"<{grade_id}>", "exec"), namespace)
                 passed[grade_id] = True
             except Unverifiable as why:
                 passed[grade_id], messages[grade_id] = None, str(why)
