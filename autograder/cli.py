@@ -179,6 +179,7 @@ def _export(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from autograder.grading.pipeline import grade_class
     from autograder.lms import unpack_if_zip
+    from autograder.sandbox.hide import hiding_problem
 
     pattern = {"pattern": args.lms_pattern} if args.lms_pattern else {}
     settings = Settings(
@@ -196,6 +197,9 @@ def _grade(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"in5400 grade: {error}", file=sys.stderr)
         return 2
+    exposed = hiding_problem()
+    if exposed:
+        print(f"in5400 grade: WARNING: {exposed}", file=sys.stderr)
     results = grade_class(submissions, settings, args.notebook, args.shard)
     counts: dict[str, int] = {}
     for result in results:
@@ -204,6 +208,11 @@ def _grade(args: argparse.Namespace) -> int:
     where = "shard results in" if args.shard else "grades in"
     print(f"graded {len(results)} notebooks ({summary}); {where} {args.out}")
     print(policy_summary(results))
+    unchecked = sum("not re-checked" in result.detail for result in results)
+    if unchecked:
+        print(f"{unchecked} notebooks have test cells that were not re-checked (see detail)")
+    if exposed:
+        print(f"WARNING: {exposed}")
     return 0
 
 

@@ -29,6 +29,8 @@ SANDBOX_USER_ENV = "IN5400_SANDBOX_USER"
 DEMO_CELLS_ENV = "IN5400_DEMO_CELLS"
 #: Unix socket of the zygote that forks kernels and re-check workers.
 SOCKET_ENV = "IN5400_ZYGOTE"
+#: Folders and files the sandboxes see empty, joined by ``os.pathsep`` (``sandbox.hide``).
+HIDE_ENV = "IN5400_HIDE"
 #: Read by the course's notebooks and ``in5400lib``: smaller demonstrations.
 FAST_ENV = "IN5400_FAST"
 #: Read by ``in5400lib``'s ``seed_everything``: torch's thread count.
@@ -43,6 +45,7 @@ PRIVATE_ENV = (
     COURSE_ROOT_ENV,
     DEMO_CELLS_ENV,
     SOCKET_ENV,
+    HIDE_ENV,
 )
 
 # --------------------------------------------------------------------- defaults
@@ -73,6 +76,8 @@ class Settings:
     #: re-checking a result that already lost some cannot change the answer.
     recheck_only_full_marks: bool = False
     sandbox_user: str = "nobody"
+    #: What the sandboxes see empty (``autograder.sandbox.hide``); set by ``grade_class``.
+    secrets: tuple[str, ...] = ()
 
     @property
     def work(self) -> Path:

@@ -32,6 +32,7 @@ __all__ = [
     "forbid_torch",
     "forbidding",
     "ForbiddenCallError",
+    "refusal",
 ]
 
 
@@ -175,6 +176,14 @@ class ForbiddenCallError(RuntimeError):
     """Raised when an exercise calls a library function it is meant to re-implement."""
 
 
+def refusal(name: str, exercise: str) -> str:
+    """The message for a forbidden call or import, the same in the notebook and in the grader."""
+    if name.split(".")[0] in ("torch", "scipy"):
+        how = "write it with numpy (the point is to build it yourself)"
+        return f"{name} is not allowed in {exercise}: {how}"
+    return f"{name} is not allowed in {exercise}: the point is to build it yourself"
+
+
 #: Functions that ``forbid_torch`` disables, as ``(module, attribute)`` pairs.
 FORBIDDEN_TORCH = (
     ("torch", "conv2d"),
@@ -226,10 +235,7 @@ def forbid_torch(exercise: str = "this exercise") -> Iterator[None]:
 
     def refuse(name: str) -> Callable[..., Any]:
         def refused(*args: Any, **kwargs: Any) -> Any:
-            raise ForbiddenCallError(
-                f"{name} is not allowed in {exercise}: write it with numpy "
-                "(the point is to build it yourself)"
-            )
+            raise ForbiddenCallError(refusal(name, exercise))
 
         return refused
 
@@ -239,7 +245,7 @@ def forbid_torch(exercise: str = "this exercise") -> Iterator[None]:
                 continue
             try:
                 module = importlib.import_module(module_name)
-            except ImportError:
+            except Exception:  # noqa: BLE001 - not installed, or refused: cannot be called then
                 continue
             if hasattr(module, attribute):
                 saved.append((module, attribute, getattr(module, attribute)))

@@ -31,6 +31,7 @@ from autograder.grading.results import Result, zero_result
 from autograder.grading.submission import MalformedSubmission, Submission, validate
 from autograder.nbgrader_plugins.run import make_course_dir, nbgrader
 from autograder.notebook import NotebookInfo, demo_sources
+from autograder.sandbox.hide import shield_this_process
 from autograder.settings import DEMO_CELLS_ENV, SOCKET_ENV, Settings
 
 NBGRADER_STUDENT_PREFIX = "s"
@@ -45,6 +46,7 @@ def grade_batch(
     sandbox_user: str,
 ) -> list[Result]:
     """Grade a few submissions with one ``nbgrader autograde`` run in a private course folder."""
+    shield_this_process()
     results, to_grade = triage(batch, infos, solutions)
     if not to_grade:
         return results

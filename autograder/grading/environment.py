@@ -29,6 +29,7 @@ from autograder.nbgrader_plugins.run import generate_assignment, make_course_dir
 from autograder.sandbox.zygote_client import Zygote, ZygoteError
 from autograder.settings import (
     FAST_ENV,
+    HIDE_ENV,
     MEMORY_ENV,
     SANDBOX_USER_ENV,
     SCRATCH_ROOT_ENV,
@@ -137,6 +138,7 @@ def grading_environment(
         "OPENBLAS_NUM_THREADS": "1",
         "MPLBACKEND": "Agg",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        HIDE_ENV: os.pathsep.join(settings.secrets),
     }
 
 

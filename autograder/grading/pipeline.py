@@ -19,9 +19,10 @@ import json
 import math
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import replace
 from pathlib import Path
 
-from autograder.course import available_notebooks
+from autograder.course import available_notebooks, repo_root
 from autograder.grading.batch import grade_batch
 from autograder.grading.environment import prepare, sandbox_user_usable
 from autograder.grading.keys import result_key, shard_of, solutions_key
@@ -36,6 +37,7 @@ from autograder.grading.results import (
 )
 from autograder.grading.submission import Submission, discover
 from autograder.notebook import NotebookInfo, notebook_info
+from autograder.sandbox.hide import secret_paths, shield_this_process
 from autograder.settings import Settings
 
 
@@ -52,6 +54,10 @@ def grade_class(
     job arrays; ``in5400 merge OUT`` then writes the combined grades.csv.
     """
     names = notebooks or available_notebooks()
+    shield_this_process()
+    if not settings.secrets:
+        hidden = secret_paths(repo_root(), settings.out, submissions_dir)
+        settings = replace(settings, secrets=tuple(map(str, hidden)))
     infos = notebook_info(names)
     solutions = solutions_key(names)
     roster = discover(submissions_dir, names)

@@ -5,7 +5,10 @@ submission can rig the tests (patch ``np.testing``, empty later cells, swallow
 exceptions...). The re-check therefore
 
 1. runs only the student's answer cells, in a fresh sandboxed interpreter
-   (``autograder.sandbox.worker``), after the solution's setup code;
+   (``autograder.sandbox.worker``), after the solution's setup code; answers
+   whose exercise forbids something (``autograder.sandbox.guard``: torch in a numpy
+   exercise, the shipped model in ``make_cnn``) are served by a worker of their
+   own in which the guard holds;
 2. runs every test cell of the *solution* (hidden tests included) in the
    grader's own process, where each name the answer cells defined is a proxy:
    calling it sends the arguments to the sandbox and gets plain data back;
@@ -13,14 +16,22 @@ exceptions...). The re-check therefore
 
 A cell the re-check fails but nbgrader passed loses its points and the
 notebook's status becomes ``tampered``, with the cells and messages in the
-detail. A cell it cannot judge (a test that inspects an object that stayed in
-the sandbox, such as a returned ``nn.Module``, or an argument that cannot be
-sent) keeps nbgrader's points and is named in the detail as not re-checked.
+detail. A returned network built from torch's own layers comes back as plain
+data and is rebuilt on the trusted side (``autograder.sandbox.module_data``); modules a
+test passes in come back with their weights, modes and recorded attributes. A
+cell the re-check cannot judge (a test that inspects an object that stayed in
+the sandbox, such as an instance of a class the notebook defines, or an argument
+that cannot be sent) keeps nbgrader's points and is named in the detail as not
+re-checked, with the reason.
 """
 
 from __future__ import annotations
 
+import ast
 import builtins
+import contextlib
+import io
+import json
 import os
 import select
 import time
@@ -33,7 +44,8 @@ from autograder.grading.environment import sandbox_environment
 from autograder.grading.results import Result
 from autograder.grading.submission import Submission
 from autograder.notebook import Cells, load_cells
-from autograder.sandbox import wire
+from autograder.sandbox import module_data, wire
+from autograder.sandbox.guard import Policy, policy_for, zygote_part
 from autograder.sandbox.zygote_client import Zygote, ZygoteError, kill_child
 from autograder.settings import Settings
 
@@ -70,12 +82,28 @@ class SandboxGone(RuntimeError):
 
 
 class Sandbox:
-    """A sandbox worker holding the student's answer cells; restarts itself when it dies."""
+    """A sandbox worker holding the student's answer cells; restarts itself when it dies.
 
-    def __init__(self, cells: Cells, env: dict[str, str], cell_timeout: float) -> None:
+    With a ``policy`` it is forked from a zygote guarded by that policy and serves the
+    names that the ``own`` answer cells define (all of them if ``own`` is None).
+    """
+
+    def __init__(
+        self,
+        cells: Cells,
+        env: dict[str, str],
+        cell_timeout: float,
+        policy: Policy | None = None,
+        own: set[str] | None = None,
+    ) -> None:
         self.cells = cells
         self.env = env
         self.cell_timeout = cell_timeout
+        self.policy = policy or Policy()
+        self.own = own
+        self.test_classes: dict[str, str] = {}  # class name -> source, from the test cells
+        self.defined: set[str] = set()  # the test classes this worker has been given
+        self.opaque_notes: list[str] = []
         self.skipped: dict[int, str] = {}  # answer cells left out: they hung or killed the worker
         self.names: dict[str, str] = {}
         self.values: dict[str, Any] = {}
@@ -89,9 +117,16 @@ class Sandbox:
             answers = [a for i, a in enumerate(self.cells.answers) if i not in self.skipped]
             kept = [i for i in range(len(self.cells.answers)) if i not in self.skipped]
             self._spawn()
+            self.defined = set()
             try:
                 init = {"setup": self.cells.setup, "answers": answers}
                 init["notebook"] = self.cells.notebook
+                init["own"] = None if self.own is None else sorted(self.own)
+                if self.policy:
+                    exercise = " and ".join(
+                        g for g, _ in self.cells.answers if self.own is None or g in self.own
+                    )
+                    init["guard"] = {**self.policy.to_json(), "exercise": exercise}
                 self._send(init, [self.cells.notebook_bytes])
                 self._initialise()
                 return
@@ -107,7 +142,9 @@ class Sandbox:
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
         try:
-            self.pid = Zygote.shared(self.env).fork("worker", [to_child_read, from_child_write])
+            base = zygote_part(self.policy)
+            zygote = Zygote.shared(self.env, json.dumps(base.to_json()) if base else "")
+            self.pid = zygote.fork("worker", [to_child_read, from_child_write])
         except (OSError, ZygoteError) as error:
             raise SandboxGone(f"no sandbox: {error}") from None
         finally:
@@ -164,13 +201,17 @@ class Sandbox:
             raise gone from None
 
     def call(self, name: str, args: tuple, kwargs: dict[str, Any], forbid: bool) -> Any:
+        classes: set[str] = set()
         try:
-            blob = wire.pack_call(args, kwargs)
+            blob = wire.pack_call(args, kwargs, classes)
         except Exception as error:  # noqa: BLE001 - e.g. an object pickle cannot handle
             raise Unverifiable(f"cannot send the arguments of {name}: {error}") from None
         if self.pid is None:
             self.start()
-        self._send({"name": name, "forbid": forbid}, [blob])
+        new = sorted(c for c in classes if c in self.test_classes and c not in self.defined)
+        self.defined.update(new)
+        define = [self.test_classes[c] for c in new]
+        self._send({"name": name, "forbid": forbid, "define": define}, [blob])
         try:
             reply, blobs = self._receive(self.cell_timeout)
         except SandboxGone as gone:
@@ -191,8 +232,11 @@ class Sandbox:
             raise kind(message)
         value, modules = wire.decode(reply["value"], blobs)
         copy_module_states([*args, *kwargs.values()], modules)
-        if _contains_opaque(value):
+        opaque = _first_opaque(value)
+        if opaque is not None:
             self.opaque_count += 1
+            why = f" ({opaque.why})" if opaque.why else ""
+            self.opaque_notes.append(f"{name}(...) returned a {opaque.type_name}{why}")
         return value
 
 
@@ -219,16 +263,38 @@ def copy_module_states(arguments: list[Any], states: list[Any]) -> None:
             module.training = bool(training)
         for parameter, grad in zip(value.parameters(), state["grads"], strict=False):
             parameter.grad = grad
+        module_data.set_attributes(value, state.get("attributes", []))
 
 
-def _contains_opaque(value: Any) -> bool:
+def _first_opaque(value: Any) -> wire.Opaque | None:
     if isinstance(value, wire.Opaque):
-        return True
-    if isinstance(value, list | tuple):
-        return any(_contains_opaque(v) for v in value)
-    if isinstance(value, dict):
-        return any(_contains_opaque(v) for v in value.values())
-    return False
+        return value
+    items = value if isinstance(value, list | tuple) else []
+    items = value.values() if isinstance(value, dict) else items
+    return next((o for o in map(_first_opaque, items) if o is not None), None)
+
+
+def class_sources(source: str) -> dict[str, str]:
+    """The classes a test cell defines at its top level (e.g. a probe layer), with their code."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    lines = source.splitlines()
+    classes = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            classes[node.name] = "\n".join(lines[first - 1 : node.end_lineno])
+    return classes
+
+
+def answer_groups(cells: Cells, policies: dict[str, Policy]) -> list[tuple[Policy, set[str]]]:
+    """The answer cells grouped by what their exercise forbids: one sandbox per group."""
+    groups: dict[Policy, set[str]] = {}
+    for grade_id, _ in cells.answers:
+        groups.setdefault(policies.get(grade_id, Policy()), set()).add(grade_id)
+    return list(groups.items()) or [(Policy(), set())]
 
 
 class RemoteFunction:
@@ -249,13 +315,30 @@ class Verdict:
     messages: dict[str, str]
 
 
-def run_tests(cells: Cells, env: dict[str, str], cell_timeout: float) -> Verdict:
-    """Run the solution's test cells against the sandboxed answers; judge each cell."""
+def run_tests(
+    cells: Cells,
+    env: dict[str, str],
+    cell_timeout: float,
+    policies: dict[str, Policy] | None = None,
+) -> Verdict:
+    """Run the solution's test cells against the sandboxed answers; judge each cell.
+
+    ``policies`` (``{answer grade_id: Policy}``) default to the course's policy table.
+    """
     passed: dict[str, bool | None] = {}
     messages: dict[str, str] = {}
+    if policies is None:
+        policies = policy_for(Path(cells.notebook).stem)
+    groups = answer_groups(cells, policies)
+    sandboxes: list[Sandbox] = []
     try:
-        sandbox = Sandbox(cells, env, cell_timeout)
+        for policy, own in groups:
+            sandboxes.append(
+                Sandbox(cells, env, cell_timeout, policy, own if len(groups) > 1 else None)
+            )
     except SandboxGone as gone:
+        for sandbox in sandboxes:
+            sandbox.close()
         # It failed before any student code ran: nothing to judge, nbgrader's scores stand.
         why = f"the re-check could not start ({gone})"
         return Verdict({g: None for g, _ in cells.tests}, {g: why for g, _ in cells.tests})
@@ -265,27 +348,41 @@ def run_tests(cells: Cells, env: dict[str, str], cell_timeout: float) -> Verdict
         namespace = notebook_namespace()
         for source in cells.setup:
             exec(compile(without_magics(source), "<setup>", "exec"), namespace)
-        for name, kind in sandbox.names.items():
-            namespace[name] = (
-                RemoteFunction(sandbox, name) if kind == "callable" else sandbox.values[name]
-            )
+        test_classes: dict[str, str] = {}
+        for sandbox in sandboxes:
+            sandbox.test_classes = test_classes  # shared: filled as the test cells run
+            for name, kind in sandbox.names.items():
+                namespace[name] = (
+                    RemoteFunction(sandbox, name) if kind == "callable" else sandbox.values[name]
+                )
         for grade_id, source in cells.tests:
-            opaque_before = sandbox.opaque_count
+            test_classes.update(class_sources(without_magics(source)))
+            notes_before = sum(len(s.opaque_notes) for s in sandboxes)
             try:
-                exec(compile(without_magics(source), f"<{grade_id}>", "exec"), namespace)
+                with contextlib.redirect_stdout(io.StringIO()):  # what the tests print
+                    exec(compile(without_magics(source), f"<{grade_id}>", "exec"), namespace)
                 passed[grade_id] = True
             except Unverifiable as why:
                 passed[grade_id], messages[grade_id] = None, str(why)
             except Exception as error:  # noqa: BLE001 - a failing test, whatever it raised
-                if sandbox.opaque_count > opaque_before:
+                notes = [n for s in sandboxes for n in s.opaque_notes]
+                if len(notes) > notes_before:
                     passed[grade_id] = None
-                    messages[grade_id] = "tests an object that stays in the sandbox"
+                    messages[grade_id] = f"tests what stays in the sandbox: {notes[-1]}"
                 else:
                     passed[grade_id] = False
                     messages[grade_id] = f"{type(error).__name__}: {error}"[:300]
+                    if isinstance(error, NameError):  # say why the answer cell defined nothing
+                        stopped = [e for s in sandboxes for e in s.cell_errors.items()]
+                        if stopped:
+                            messages[grade_id] += f" (answer {stopped[0][0]}: {stopped[0][1]})"
     finally:
-        sandbox.close()
-    return verdict_with_skips(Verdict(passed, messages), sandbox)
+        for sandbox in sandboxes:
+            sandbox.close()
+    verdict = Verdict(passed, messages)
+    for sandbox in sandboxes:
+        verdict = verdict_with_skips(verdict, sandbox)
+    return verdict
 
 
 def verdict_with_skips(verdict: Verdict, sandbox: Sandbox) -> Verdict:
@@ -335,6 +432,10 @@ def apply_verdict(result: Result, verdict: Verdict) -> None:
             "passed in the notebook but failed the trusted re-check: " + "; ".join(disagreements)
         )
     if unjudged:
-        notes.append("not re-checked: " + ", ".join(unjudged))
+        by_reason: dict[str, list[str]] = {}
+        for grade_id in unjudged:
+            by_reason.setdefault(verdict.messages.get(grade_id, ""), []).append(grade_id)
+        for reason, ids in by_reason.items():
+            notes.append(f"not re-checked: {', '.join(ids)}" + (f" ({reason})" if reason else ""))
     if notes:
         result.detail = " | ".join(part for part in [result.detail, *notes] if part)

@@ -26,6 +26,11 @@ from autograder.settings import Settings
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
+# nbgrader's process reads the solutions: sandboxes must not read them through its /proc entry.
+from autograder.sandbox.hide import shield_this_process  # noqa: E402
+
+shield_this_process()
+
 c.CourseDirectory.course_id = "in5400"
 
 # What students see in place of a solution.

@@ -41,16 +41,19 @@ try:
     import torch as _torch
     _torch.manual_seed(0)
     _torch.set_num_threads(1)
-except ImportError:
+except Exception:  # not installed, or forbidden in this re-check worker
     pass
 del _random, _np
 """
 
 
-def enter_sandbox(copies: list[Path] = (), keep_files: list[Path] = ()) -> tuple[Path, list[Path]]:
+def enter_sandbox(
+    copies: list[Path] = (), keep_files: list[Path] = (), contents: dict[str, bytes] | None = None
+) -> tuple[Path, list[Path]]:
     """Enter a fresh scratch directory with the limits from the environment.
 
-    ``copies`` are copied into the scratch directory; ``keep_files`` too, and their
+    ``copies`` are copied into the scratch directory, ``contents`` (``{file name:
+    bytes}``) written there; ``keep_files`` are copied too, and their
     new paths are returned (e.g. a connection file the process needs after it
     has dropped privileges). Returns ``(scratch, kept paths)``.
     """
@@ -61,6 +64,8 @@ def enter_sandbox(copies: list[Path] = (), keep_files: list[Path] = ()) -> tuple
     scratch = Path(tempfile.mkdtemp(prefix="sandbox-", dir=scratch_root))
     for path in copies:
         shutil.copy(path, scratch / path.name)
+    for name, data in (contents or {}).items():
+        (scratch / Path(name).name).write_bytes(data)
     kept = []
     for path in keep_files:
         target = scratch / f".{path.name}"

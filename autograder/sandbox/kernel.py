@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 from autograder.sandbox.fence import enter_sandbox
+from autograder.sandbox.hide import shield_this_process
+from autograder.sandbox.zygote import MAX_FDS
 from autograder.sandbox.zygote_client import ZygoteError, request_fork
 from autograder.settings import SOCKET_ENV
 
@@ -40,9 +42,15 @@ def submitted_copy(autograded_dir: Path) -> list[Path]:
     return sorted(submitted.glob("*.ipynb"))
 
 
-def run_kernel(connection_file: str, extra: list[str] = (), watch_pid: int | None = None) -> None:
-    """Enter the sandbox and run an IPython kernel in this process (used in zygote children)."""
-    _, (connection,) = enter_sandbox(submitted_copy(Path.cwd()), [Path(connection_file)])
+def run_kernel(
+    connection_file: str,
+    extra: list[str] = (),
+    watch_pid: int | None = None,
+    contents: dict[str, bytes] | None = None,
+) -> None:
+    """Enter the sandbox and run an IPython kernel in this process (used in zygote children);
+    ``contents`` are the submitted notebooks, read by the stand-in (they may be hidden here)."""
+    _, (connection,) = enter_sandbox(keep_files=[Path(connection_file)], contents=contents)
     if watch_pid is not None:
         threading.Thread(target=_exit_with, args=(watch_pid,), daemon=True).start()
     from ipykernel.kernelapp import IPKernelApp
@@ -84,18 +92,25 @@ def main(argv: list[str]) -> None:
     extra = [a for i, a in enumerate(argv[1:], 1) if a != "-f" and argv[i - 1] != "-f"]
     path = os.environ.get(SOCKET_ENV)
     if path:
+        shield_this_process()  # this process sees the secrets; the kernel will not
+        submitted = submitted_copy(Path.cwd())[: MAX_FDS - 3]
+        handles = [open(p, "rb") for p in submitted]  # noqa: SIM115 - passed on, then closed
         try:
             pid = request_fork(
                 path,
                 "kernel",
-                [0, 1, 2],
+                [0, 1, 2, *(h.fileno() for h in handles)],
                 cwd=os.getcwd(),
                 connection_file=connection_file,
                 wrapper_pid=os.getpid(),
                 extra=extra,
+                files=[p.name for p in submitted],
             )
         except (OSError, ZygoteError):
             pid = None
+        finally:
+            for handle in handles:
+                handle.close()
         if pid is not None:
             stand_in(pid)
             return

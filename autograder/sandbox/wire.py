@@ -7,9 +7,11 @@ Values are encoded as tagged JSON; numpy arrays and torch tensors travel as
 Trust goes one way. The arguments the grader sends are pickled, all of one
 call in one pickle so that shared objects stay shared (a model and one of its
 layers); the worker may unpickle them. What the worker sends back is plain data
-only and is never unpickled. A value the worker cannot express as plain data
-comes back as an ``Opaque`` handle that only the worker can resolve (and that
-the grader can pass back as an argument).
+only and is never unpickled. A network built from torch's own layers travels as
+plain data too (``autograder.sandbox.module_data``) and is rebuilt from the grader's own
+classes. A value the worker cannot express as plain data comes back as an
+``Opaque`` handle that only the worker can resolve (and that the grader can pass
+back as an argument), with the reason.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import numpy as np
+
+from autograder.sandbox import module_data
 
 MAX_MESSAGE = 1 << 30  # bytes; larger messages are refused
 _LENGTH = struct.Struct("!Q")
@@ -38,6 +42,7 @@ class Opaque:
 
     handle: int
     type_name: str
+    why: str = ""
 
     def __repr__(self) -> str:
         return f"<{self.type_name} object in the sandbox>"
@@ -90,7 +95,14 @@ class Encoder:
                 "tensor": self._blob(_array_to_bytes(array)),
                 "grad": bool(tensor.requires_grad),
             }
-        return {"opaque": self.keep_opaque(value), "type": type(value).__name__}
+        why = ""
+        if module_data.is_module(value):
+            try:
+                description = self.encode(module_data.describe(value))
+                return {"module": description, "handle": self.keep_opaque(value)}
+            except (module_data.NotPlainData, WireError) as error:
+                why = str(error)
+        return {"opaque": self.keep_opaque(value), "type": type(value).__name__, "why": why}
 
 
 def _as_tensor(value: Any):
@@ -106,7 +118,7 @@ def decode(node: Any, blobs: list[bytes]) -> Any:
     """Rebuild a plain-data value sent by the worker (never unpickles anything)."""
     if node is None or isinstance(node, bool | str | float):
         return node
-    if not isinstance(node, dict) or len(node) not in (1, 2):
+    if not isinstance(node, dict) or len(node) not in (1, 2, 3):
         raise WireError(f"malformed value {str(node)[:80]}")
     (tag, payload), *rest = node.items()
     if tag == "int":
@@ -128,13 +140,30 @@ def decode(node: Any, blobs: list[bytes]) -> Any:
         tensor = torch.from_numpy(_array_from_bytes(blobs[payload]).copy())
         return tensor.requires_grad_(True) if dict(rest).get("grad") else tensor
     if tag == "opaque":
-        return Opaque(int(payload), str(dict(rest).get("type", "object")))
+        extra = dict(rest)
+        return Opaque(int(payload), str(extra.get("type", "object")), str(extra.get("why", "")))
+    if tag == "module":
+        description = decode(payload, blobs)
+        handle = int(dict(rest).get("handle", 0))
+        try:
+            return module_data.rebuild(description)
+        except (ValueError, TypeError, KeyError, IndexError, RuntimeError) as error:
+            return Opaque(handle, "Module", f"it could not be rebuilt here: {error}"[:200])
     raise WireError(f"refused a value tagged {tag!r}")
 
 
 class _CallPickler(pickle.Pickler):
+    def __init__(self, stream: BinaryIO, classes: set[str] | None) -> None:
+        super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.classes = classes
+
     def persistent_id(self, obj: Any) -> Any:
         return ("opaque", obj.handle) if isinstance(obj, Opaque) else None
+
+    def reducer_override(self, obj: Any) -> Any:
+        if self.classes is not None and isinstance(obj, type):
+            self.classes.add(obj.__qualname__)
+        return NotImplemented
 
 
 class _CallUnpickler(pickle.Unpickler):
@@ -149,10 +178,11 @@ class _CallUnpickler(pickle.Unpickler):
         return self.handles[handle]
 
 
-def pack_call(args: tuple, kwargs: dict[str, Any]) -> bytes:
-    """The arguments of one call, in one pickle (grader to worker only)."""
+def pack_call(args: tuple, kwargs: dict[str, Any], classes: set[str] | None = None) -> bytes:
+    """The arguments of one call, in one pickle (grader to worker only); the names of the
+    classes it refers to are added to ``classes``."""
     buffer = io.BytesIO()
-    _CallPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((tuple(args), dict(kwargs)))
+    _CallPickler(buffer, classes).dump((tuple(args), dict(kwargs)))
     return buffer.getvalue()
 
 

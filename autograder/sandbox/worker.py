@@ -16,7 +16,7 @@ import sys
 import traceback
 from typing import Any
 
-from autograder.sandbox import wire
+from autograder.sandbox import module_data, wire
 from autograder.sandbox.fence import SEED_CODE, enter_sandbox
 
 MAGIC = re.compile(r"^\s*[%!].*$", re.MULTILINE)
@@ -58,23 +58,63 @@ class Worker:
         self.handles[handle] = value
         return handle
 
-    def run_cells(self, setup: list[str], answers: list[list[str]]) -> None:
+    def run_cells(
+        self,
+        setup: list[str],
+        answers: list[list[str]],
+        own: set[str] | None = None,
+        guard: dict[str, Any] | None = None,
+    ) -> None:
+        """Run the setup code, then every answer cell; serve the names that ``own`` cells
+        (all cells if None) defined. With a ``guard`` (this process runs under
+        ``autograder.sandbox.guard``), setup statements that need what the guard forbids are left
+        out (the answers that run here may not use them either), forbidden attributes are
+        scrubbed and the guard is locked before the first answer cell."""
+        if guard is not None:
+            from autograder.sandbox.guard import Policy, extend
+
+            extend(Policy.from_json(guard))
         exec(SEED_CODE, {})
         for source in setup:
-            exec(compile(without_magics(source), "<setup>", "exec"), self.namespace)
+            if guard is None:
+                exec(compile(without_magics(source), "<setup>", "exec"), self.namespace)
+            else:
+                run_statements(without_magics(source), self.namespace)
+        if guard is not None:
+            from autograder.sandbox.guard import lock, name_exercise, scrub_attributes
+
+            exercise = str(guard.get("exercise", "this exercise"))
+            scrub_attributes(Policy.from_json(guard), self.namespace, exercise)
+            name_exercise(exercise)
+            lock()
         before = set(self.namespace)
+        served: set[str] = set()
         for index, (grade_id, source) in enumerate(answers):
             self.reply({"event": "start", "index": index})
             error = None
+            previous = dict(self.namespace)
             try:
                 exec(compile(without_magics(source), f"<{grade_id}>", "exec"), self.namespace)
             except BaseException as exc:  # noqa: BLE001 - report whatever the cell raised
                 error = f"{type(exc).__name__}: {exc}"
+            changed = {
+                name
+                for name, value in self.namespace.items()
+                if name not in previous or previous[name] is not value
+            }
+            if own is None or grade_id in own:
+                served |= changed
+            else:
+                served -= changed
+                error = None  # another worker runs this cell under its own policy
             self.reply({"event": "end", "index": index, "error": error})
         names = {
             name: "callable" if callable(value) else "value"
             for name, value in self.namespace.items()
-            if name not in before and not name.startswith("_") and type(value).__name__ != "module"
+            if name in served
+            and name not in before
+            and not name.startswith("_")
+            and type(value).__name__ != "module"
         }
         values = {name: self.namespace[name] for name, kind in names.items() if kind == "value"}
         self.reply({"event": "ready", "names": names}, values, with_value=True)
@@ -87,6 +127,12 @@ class Worker:
                 request, blobs = wire.receive(self.incoming)
             except EOFError:
                 return
+            for source in request.get("define", []):
+                # Classes a test cell defines (a probe layer it passes in): trusted code.
+                try:
+                    exec(compile(source, "<test>", "exec"), self.namespace)
+                except Exception:  # noqa: BLE001 - then the arguments cannot be rebuilt
+                    pass
             try:
                 args, kwargs = wire.unpack_call(blobs[0], self.handles)
             except Exception as exc:  # noqa: BLE001 - e.g. a class only the test cell defines
@@ -111,13 +157,16 @@ class Worker:
                 self.reply({"ok": True}, [result, modules], with_value=True)
             except wire.WireError as exc:
                 self.reply({"error": {"type": "WireError", "message": str(exc), "detail": ""}})
+            except Exception as exc:  # noqa: BLE001 - e.g. the guard refused what encoding needs
+                self.reply({"unverifiable": f"the result cannot be sent: {exc}"[:300]})
 
 
 def module_states(arguments: list[Any]) -> list[Any]:
-    """For each argument that is a torch module: its tensors, training flags and gradients."""
+    """For each argument that is a torch module: its tensors, training flags, gradients and
+    the plain attributes of its layers (what a test's probe layer recorded)."""
     states: list[Any] = []
     for value in arguments:
-        if type(value).__module__.startswith("in5400_notebook") or not _is_module(value):
+        if not _is_module(value):
             states.append(None)
             continue
         states.append(
@@ -125,9 +174,26 @@ def module_states(arguments: list[Any]) -> list[Any]:
                 "state": dict(value.state_dict()),
                 "training": [m.training for m in value.modules()],
                 "grads": [p.grad for p in value.parameters()],
+                "attributes": module_data.attributes_of(value),
             }
         )
     return states
+
+
+def run_statements(source: str, namespace: dict[str, Any]) -> None:
+    """Execute ``source`` statement by statement, leaving out those that fail."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    for statement in tree.body:
+        module = ast.Module(body=[statement], type_ignores=[])
+        try:
+            exec(compile(module, "<setup>", "exec"), namespace)
+        except Exception:  # noqa: BLE001 - e.g. importing what this worker may not use
+            continue
 
 
 def _is_module(value: Any) -> bool:
@@ -146,7 +212,8 @@ def run_worker(read_fd: int, write_fd: int) -> None:
         with open(os.path.basename(init["notebook"]), "wb") as handle:
             handle.write(blobs[0])
     worker = Worker(incoming, outgoing)
-    worker.run_cells(init["setup"], init["answers"])
+    own = set(init["own"]) if init.get("own") is not None else None
+    worker.run_cells(init["setup"], init["answers"], own, init.get("guard"))
     worker.serve()
 
 

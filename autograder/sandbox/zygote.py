@@ -11,8 +11,14 @@ the child's process id, and the child becomes
 * ``kernel``: an IPython kernel for nbgrader (standard streams from the request,
   started in the sandbox like ``autograder.sandbox.kernel`` would start it).
 
-Every child enters the sandbox (``autograder.sandbox.fence``) before student code runs.
-Started as ``python -m autograder.sandbox.zygote SOCKET_PATH``; prints ``ready``.
+Every child enters the sandbox (``autograder.sandbox.fence``) before student code runs,
+and sees the folders in ``$IN5400_HIDE`` empty (``autograder.sandbox.hide``: the zygote
+enters a private mount namespace first thing).
+Started as ``python -m autograder.sandbox.zygote SOCKET_PATH [POLICY_JSON]``; prints
+``ready``. The zygote installs the guard (``autograder.sandbox.guard``) before anything
+else, with what POLICY_JSON forbids (``torch`` for the numpy exercises: it is then
+never imported here) and preloads the rest; a re-check worker adds its exercise's
+policy and locks the guard, a notebook kernel leaves it as it is.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ import signal
 import socket
 import sys
 
+#: File descriptors a request may carry: three standard streams and the submitted notebooks.
+MAX_FDS = 16
 PRELOAD = (
     "numpy",
     "torch",
@@ -35,14 +43,14 @@ PRELOAD = (
 )
 
 
-def preload() -> None:
+def preload(names: tuple[str, ...] = PRELOAD) -> None:
     import importlib
 
     os.environ.setdefault("MPLBACKEND", "Agg")
-    for name in PRELOAD:
+    for name in names:
         try:
             importlib.import_module(name)
-        except ImportError:
+        except Exception:  # noqa: BLE001 - not installed, or forbidden by the guard
             pass
     warm_up_torch()
 
@@ -53,7 +61,7 @@ def warm_up_torch() -> None:
     One thread: no thread pool exists yet when the children are forked."""
     try:
         import torch
-    except ImportError:
+    except Exception:  # noqa: BLE001 - not installed, or forbidden by the guard
         return
     torch.set_num_threads(1)
     layer = torch.nn.Conv2d(1, 1, 3)
@@ -74,8 +82,20 @@ def child(request: dict, fds: list[int]) -> None:
 
     for target, fd in enumerate(fds[:3]):
         os.dup2(fd, target)
-    os.chdir(request["cwd"])
-    run_kernel(request["connection_file"], request["extra"], watch_pid=int(request["wrapper_pid"]))
+    contents = {}
+    for name, fd in zip(request.get("files", []), fds[3:], strict=False):
+        with os.fdopen(fd, "rb") as handle:  # the submission, opened by the grader's side
+            contents[name] = handle.read()
+    try:
+        os.chdir(request["cwd"])
+    except OSError:
+        pass  # hidden from the sandboxes (see autograder.sandbox.hide): the kernel works in scratch
+    run_kernel(
+        request["connection_file"],
+        request["extra"],
+        watch_pid=int(request["wrapper_pid"]),
+        contents=contents,
+    )
 
 
 def serve(listener: socket.socket) -> None:
@@ -91,7 +111,7 @@ def serve(listener: socket.socket) -> None:
             continue
         connection.settimeout(None)
         with connection:
-            message, fds, _, _ = socket.recv_fds(connection, 65536, 4)
+            message, fds, _, _ = socket.recv_fds(connection, 65536, MAX_FDS)
             if not message:
                 continue
             request = json.loads(message)
@@ -110,12 +130,36 @@ def serve(listener: socket.socket) -> None:
             connection.sendall(f"{pid}\n".encode())
 
 
+def hide_secrets() -> str:
+    """Enter a mount namespace with ``$IN5400_HIDE`` hidden; "" or why that failed."""
+    from autograder.sandbox.hide import HidingFailed, enter
+    from autograder.settings import HIDE_ENV, SANDBOX_USER_ENV
+
+    paths = [p for p in os.environ.get(HIDE_ENV, "").split(os.pathsep) if p]
+    if not paths:
+        return ""
+    try:
+        # Sandboxes that drop to another user cannot undo mounts; others need them locked.
+        enter(paths, lock=not os.environ.get(SANDBOX_USER_ENV))
+    except (HidingFailed, OSError) as error:
+        return f"the solutions stay readable: {error}"
+    return ""
+
+
 def main(argv: list[str]) -> None:
+    unhidden = hide_secrets()  # first: one thread, nothing loaded yet
+    from autograder.sandbox.guard import Policy, install, loaded
+
+    base = Policy.from_json(json.loads(argv[2])) if len(argv) > 2 else Policy()
+    install(base)  # its refusals wait until a re-check worker locks it (kernels never do)
+    if loaded(base):
+        sys.exit(f"already imported before the guard: {', '.join(loaded(base))}")
+    names = PRELOAD if not base else tuple(n for n in PRELOAD if not n.startswith("ipykernel"))
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(argv[1])
     listener.listen(16)
-    preload()
-    print("ready", flush=True)
+    preload(names)
+    print(f"ready {unhidden}".strip(), flush=True)
     serve(listener)
 
 

@@ -41,34 +41,39 @@ def kill_child(pid: int) -> None:
 
 
 class Zygote:
-    """One pre-warmed zygote per grader process and sandbox environment."""
+    """Pre-warmed zygotes per grader process: one per sandbox environment and guard policy
+    (``autograder.sandbox.guard``; the unguarded one also starts the notebook kernels)."""
 
-    _instance: Zygote | None = None
+    _instances: dict[str, Zygote] = {}
 
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
+    def __init__(self, env: dict[str, str], policy: str = "") -> None:
+        self.env, self.policy = env, policy
         self.folder = Path(tempfile.mkdtemp(prefix="in5400-zygote-"))  # mode 0700
         self.path = str(self.folder / "socket")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox.zygote", self.path],
+            [sys.executable, "-m", "autograder.sandbox.zygote", self.path]
+            + ([policy] if policy else []),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=env,
             start_new_session=True,
         )
-        if self.process.stdout.readline().strip() != b"ready":
+        ready = self.process.stdout.readline().decode(errors="replace").strip()
+        if not ready.startswith("ready"):
             self.stop()
             raise ZygoteError("the sandbox zygote did not start")
+        self.unhidden = ready[len("ready") :].strip()  # why the secrets are visible, or ""
         atexit.register(self.stop)
 
     @classmethod
-    def shared(cls, env: dict[str, str]) -> Zygote:
-        zygote = cls._instance
+    def shared(cls, env: dict[str, str], policy: str = "") -> Zygote:
+        """The zygote for ``env`` and ``policy`` (a guard policy as JSON, "" for none)."""
+        zygote = cls._instances.get(policy)
         if zygote is None or zygote.env != env or zygote.process.poll() is not None:
             if zygote is not None:
                 zygote.stop()
-            zygote = cls._instance = cls(env)
+            zygote = cls._instances[policy] = cls(env, policy)
         return zygote
 
     def fork(self, kind: str, fds: list[int], **info) -> int:

@@ -22,9 +22,9 @@ import warnings
 
 import nbformat
 import pytest
+from autograder.check import has_code
 from browser_lab import ARTIFACTS, Lab
 
-from autograder.check import has_code
 from autograder.course import NOTEBOOKS, available_notebooks, notebooks_dir
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,443 @@
+"""The re-check's runtime guard: what an exercise may not use, enforced where the answer runs.
+
+Each answer cell's exercise has a *policy*: dotted names it may not use (from the
+course's policy table, see ``policy_for``). The re-check runs the answers of one
+policy in a worker forked from a zygote that was started with that policy, and
+this module makes the policy hold in that process, in a way the answer cells
+cannot switch off or route around:
+
+* ``install`` adds a Python audit hook (``sys.addaudithook``) *before* anything
+  else is imported. Audit hooks cannot be removed, and the interpreter calls them
+  for every import (the ``import`` statement, ``__import__``, ``importlib``,
+  extension modules), every file opened (``open``, ``os.open``, ``io.open_code``),
+  every code object executed, and for ``ctypes``, ``gc`` walks, new processes,
+  threads and sockets.
+* A forbidden module is never imported in that process: the zygote's preload
+  skips it (its import raises), so no other module, setup-cell global or
+  ``sys.modules`` entry can hand it over; importing it in any spelling raises
+  ``ForbiddenCallError`` with the message of ``in5400lib.testing.forbid_torch``,
+  and so does opening, or executing code from, any file of it (compared by inode,
+  so relative paths, symlinks and hard links make no difference). A policy entry
+  with a slash (``in5400lib/weights``) forbids the files under that folder of the
+  package.
+* Once the worker has run the course's setup code (``lock``), what could switch
+  the hook off or read around it is refused: ``ctypes`` calls, ``gc`` walks
+  (``get_objects``/``get_referrers``/``get_referents``), building code objects
+  or unmarshalling them, new processes (``subprocess``, ``os.fork``/``exec``/
+  ``system``), threads and sockets (the zygotes listen on one). The hook keeps
+  its state in closure variables that no Python code can name, and calls only
+  built-in functions captured when it was made, so patching ``builtins``,
+  ``os.path``, ``importlib`` or this module changes nothing.
+* A policy entry that names a module *attribute* (``in5400lib.models.load_reference_cnn``),
+  whose module the exercise needs otherwise, is replaced by a refusing stub in its
+  module, in every loaded module that imported it and in the notebook namespace
+  (``scrub_attributes``), before the answer cells run.
+
+In the notebook kernel ``forbid_torch`` stays what it is there: a friendly hint
+with the same message; the grade comes from the re-check.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: Audit events refused in a guarded worker: ways to switch the hook off, to find objects the
+#: worker does not hand out, or to get the forbidden code from another process.
+REFUSED_EVENTS = frozenset(
+    {
+        "ctypes.dlopen",
+        "ctypes.dlsym",
+        "ctypes.dlsym/handle",
+        "ctypes.call_function",
+        "ctypes.cdata",
+        "ctypes.cdata/buffer",
+        "ctypes.addressof",
+        "ctypes.string_at",
+        "ctypes.wstring_at",
+        "gc.get_objects",
+        "gc.get_referrers",
+        "gc.get_referents",
+        "code.__new__",
+        "marshal.load",
+        "marshal.loads",
+        "subprocess.Popen",
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.fork",
+        "os.forkpty",
+        "pty.spawn",
+        "_thread.start_new_thread",
+        "socket.__new__",
+        "socket.connect",
+        "socket.bind",
+        "sys.remote_exec",
+    }
+)
+#: The policy ``install`` guarded this process with (read before any student code runs).
+INSTALLED: Policy | None = None
+#: The custom audit events that name the exercise in the guard's messages and lock the guard.
+EXERCISE_EVENT = "in5400.guard.exercise"
+LOCK_EVENT = "in5400.guard.lock"
+EXTEND_EVENT = "in5400.guard.extend"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a group of answer cells may not use.
+
+    ``modules``: dotted module names (``torch``, ``in5400lib.conv``), each with its
+    submodules; ``attributes``: ``module.attribute`` names to replace by a refusing
+    stub; ``folders``: ``package/folder`` paths whose files may not be opened.
+    """
+
+    modules: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()
+    folders: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.modules or self.attributes or self.folders)
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {
+            "modules": list(self.modules),
+            "attributes": list(self.attributes),
+            "folders": list(self.folders),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Iterable[str]]) -> Policy:
+        return cls(
+            *(tuple(sorted(set(data.get(k, ())))) for k in ("modules", "attributes", "folders"))
+        )
+
+
+def policy_of(names: Iterable[str]) -> Policy:
+    """A policy that forbids ``names``: modules, ``package/folder`` paths and module attributes
+    (a name inside a forbidden module adds nothing). Imports nothing."""
+    return runtime_policy(list(names), [])
+
+
+def runtime_policy(deny: Iterable[str], allow: Iterable[str] = ()) -> Policy:
+    """What the runtime guard can enforce of a policy table's rule (``deny`` prefixes, ``allow``
+    exceptions below them; the static checker enforces the whole rule):
+
+    * a denied module with nothing allowed below it is forbidden, unless the worker itself
+      needs it (``RUNTIME_EXEMPT``: ``os``, ``numpy``, ``in5400lib.testing``...);
+    * a denied package with allowed names below it (``in5400lib``, allowing
+      ``in5400lib.models.Residual``) is split: its submodules are judged one by one, its
+      data folders are forbidden, and in a module with allowed names the functions and
+      classes it defines are scrubbed, except the allowed ones;
+    * a denied attribute of a course module (``in5400lib.plotting.show_filters``) is scrubbed.
+    """
+    allow = list(allow)
+    modules: set[str] = set()
+    attributes: set[str] = set()
+    folders: set[str] = set()
+
+    def judge(name: str) -> None:
+        if _under(name, RUNTIME_EXEMPT):
+            return
+        inside = [a for a in allow if a == name or a.startswith(name + ".")]
+        inside += [e for e in RUNTIME_EXEMPT if e.startswith(name + ".")]  # split the package
+        location = module_location(name)
+        if location is None and module_location(name.split(".")[0]) is not None:
+            if name.split(".")[0] in COURSE_PACKAGES and name not in allow:
+                attributes.add(name)  # an attribute of a course module
+            return
+        if not inside:
+            modules.add(name)
+        elif location is not None and location.is_dir():
+            for entry in sorted(location.iterdir()):
+                if entry.suffix == ".py" and entry.stem != "__init__":
+                    judge(f"{name}.{entry.stem}")
+                elif entry.is_dir() and (entry / "__init__.py").exists():
+                    judge(f"{name}.{entry.name}")
+                elif entry.is_dir() and not entry.name.startswith(("_", ".")):
+                    folders.add(f"{name.replace('.', '/')}/{entry.name}")
+        else:
+            attributes.update(_own_definitions(name, inside))
+
+    for name in deny:
+        if "/" in name:
+            folders.add(name.strip("/"))
+        else:
+            judge(name)
+    attributes = {a for a in attributes if not _under(a, tuple(modules))}
+    return Policy(tuple(sorted(modules)), tuple(sorted(attributes)), tuple(sorted(folders)))
+
+
+#: Modules a zygote must not preload for a policy that forbids them (the rest is added in the
+#: forked worker, ``extend``): zygotes are shared by the policies with the same such modules.
+PRELOADED_ROOTS = ("torch", "matplotlib", "ipykernel", "scipy")
+
+
+def zygote_part(policy: Policy) -> Policy:
+    """The part of ``policy`` its zygote must hold from the start (what it would preload)."""
+    return Policy(tuple(m for m in policy.modules if m.split(".")[0] in PRELOADED_ROOTS))
+
+
+#: Modules a re-check worker needs (or has loaded before any policy applies): never forbidden
+#: at runtime; the static checker still refuses what the policy table says.
+RUNTIME_EXEMPT = (
+    "builtins", "os", "io", "sys", "pathlib", "numpy", "pickle", "marshal", "json", "importlib",
+    "ctypes", "types", "inspect", "in5400lib.testing",
+)  # fmt: skip
+#: Packages whose attributes the runtime guard scrubs (the course's own library).
+COURSE_PACKAGES = ("in5400lib",)
+
+
+def _own_definitions(module_name: str, allowed: list[str]) -> set[str]:
+    """``module.name`` of the functions and classes ``module_name`` defines, except ``allowed``."""
+    import importlib
+    import inspect
+
+    try:
+        module = importlib.import_module(module_name)
+    except Exception:  # noqa: BLE001 - not importable here: nothing to scrub
+        return set()
+    names = set()
+    for key, value in vars(module).items():
+        qualified = f"{module_name}.{key}"
+        defined_here = getattr(value, "__module__", None) == module_name
+        kind = inspect.isfunction(value) or inspect.isclass(value)
+        if not key.startswith("_") and kind and defined_here and qualified not in allowed:
+            names.add(qualified)
+    return names
+
+
+def _under(name: str, modules: Iterable[str]) -> bool:
+    return any(name == m or name.startswith(m + ".") for m in modules)
+
+
+def policy_for(notebook: str, root: Path | None = None) -> dict[str, Policy]:
+    """``{answer grade_id: Policy}`` for a notebook, from the course's policy table
+    (``solutions/policy.toml``, read by ``autograder.grading.policy``); grade ids it does not
+    restrict are left out, and without a table nothing is restricted."""
+    try:
+        from autograder.grading.policy import load_policy
+    except ImportError:
+        return {}
+    from autograder.course import solutions_dir
+
+    rules = load_policy(solutions_dir(root)).rules(notebook)
+    policies = {
+        grade_id: runtime_policy([prefix for prefix, _ in rule.deny], rule.allow)
+        for grade_id, rule in rules.items()
+    }
+    return {grade_id: policy for grade_id, policy in policies.items() if policy}
+
+
+# --------------------------------------------------------------------------- files
+
+
+def module_location(name: str) -> Path | None:
+    """The file or package folder of module ``name``, found without importing anything."""
+    top, *rest = name.split(".")
+    try:
+        spec = importlib.util.find_spec(top)  # a top-level name: nothing is imported
+    except (ImportError, ValueError):
+        return None
+    for depth in range(len(rest)):
+        locations = spec.submodule_search_locations if spec is not None else None
+        if not locations:
+            return None
+        qualified = ".".join([top, *rest[: depth + 1]])
+        spec = importlib.machinery.PathFinder.find_spec(qualified, list(locations))
+    if spec is None or spec.origin in (None, "built-in", "frozen"):
+        return None
+    locations = spec.submodule_search_locations
+    return Path(next(iter(locations))) if locations else Path(spec.origin)
+
+
+def forbidden_files(policy: Policy) -> frozenset[tuple[int, int]]:
+    """``(device, inode)`` of every file and folder the policy forbids (sources, caches, data)."""
+    roots: list[Path] = []
+    for name in policy.modules:
+        location = module_location(name)
+        if location is None:
+            continue
+        roots.append(location)
+        if location.is_file():  # a single-file module: its compiled copies too
+            roots += location.parent.glob(f"__pycache__/{location.stem}.*")
+    for folder in policy.folders:
+        package, _, rest = folder.partition("/")
+        location = module_location(package)
+        if location is not None and location.is_dir():
+            roots.append(location / rest)
+    found: set[tuple[int, int]] = set()
+    for root in roots:
+        try:
+            info = root.stat()
+        except OSError:
+            continue
+        found.add((info.st_dev, info.st_ino))
+        if root.is_dir():
+            _add_tree(str(root), info.st_dev, found)
+    return frozenset(found)
+
+
+def _add_tree(folder: str, device: int, found: set[tuple[int, int]]) -> None:
+    """Add the inodes under ``folder`` (read from the directory entries: no stat per file)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            found.add((device, entry.inode()))
+            if entry.is_dir(follow_symlinks=False):
+                _add_tree(entry.path, device, found)
+
+
+# --------------------------------------------------------------------------- the hook
+
+
+def _make_hook(
+    modules: tuple[str, ...], files: frozenset[tuple[int, int]], error: type, message: Any
+):
+    """The audit hook. Everything it uses is bound here, from built-ins, at creation time.
+
+    ``message(name, exercise)`` words a refusal; whatever it does, the event is refused.
+    Its state changes only through its own events, and only one way: ``EXTEND_EVENT`` adds
+    to what is forbidden, ``LOCK_EVENT`` locks; ``EXERCISE_EVENT`` changes the wording.
+    """
+    str_copy, exact_type, stat, refused_events = str.__str__, type, os.stat, REFUSED_EVENTS
+    make_tuple, make_frozenset, make_int = tuple, frozenset, int
+    proc_device = os.stat("/proc").st_dev if os.path.isdir("/proc") else -1
+    writes = os.O_WRONLY | os.O_RDWR
+    exercise = ["this exercise"]  # the wording of the messages
+    locked = [False]  # set once, by LOCK_EVENT: the preload and the setup code ran before
+    forbidden = [modules, make_tuple(m + "." for m in modules), files]
+
+    def refuse(name: str) -> BaseException:
+        return error(message(name, exercise[0]))
+
+    def forbidden_module(name: Any) -> bool:
+        if exact_type(name) is not str:
+            name = str_copy(name)  # a str subclass cannot lie through its methods
+        return name in forbidden[0] or name.startswith(forbidden[1])
+
+    def forbidden_file(path: Any, writing: bool = False) -> bool:
+        kind = exact_type(path)
+        if kind is int:
+            return False  # an already open file descriptor
+        if kind is not str and kind is not bytes:
+            if not locked[0]:
+                return False  # the trusted set-up (preload, setup code) opens what it likes
+            raise error(f"the re-check opens files by str or bytes path only, not {kind.__name__}")
+        try:
+            info = stat(path)
+        except (OSError, ValueError):
+            return False  # nothing there (yet): creating a new file is fine
+        if writing and info.st_dev == proc_device:
+            return True  # e.g. /proc/self/mem: the process's own memory
+        return (info.st_dev, info.st_ino) in forbidden[2]
+
+    def for_writing(mode: Any, flags: Any) -> bool:
+        if exact_type(mode) is str:
+            return "w" in mode or "a" in mode or "+" in mode or "x" in mode
+        return exact_type(flags) is int and bool(flags & writes)
+
+    def hook(event: str, args: tuple) -> None:
+        if event == "import":
+            if forbidden_module(args[0]):
+                raise refuse(str_copy(args[0]))
+            if exact_type(args[1]) is str and forbidden_file(args[1]):
+                raise refuse(str_copy(args[0]))
+        elif event == "open":
+            if forbidden_file(args[0], for_writing(args[1], args[2])):
+                shown = str_copy(args[0]) if exact_type(args[0]) is str else repr(args[0])
+                raise refuse(f"opening {shown}")
+        elif event == "exec":
+            name = args[0].co_filename
+            if forbidden[2] and exact_type(name) is str and forbidden_file(name):
+                raise refuse(name)
+        elif event in refused_events:
+            if locked[0]:
+                raise error(f"{event} is not available in the re-check of {exercise[0]}")
+        elif event == EXERCISE_EVENT:
+            exercise[0] = str_copy(args[0])
+        elif event == LOCK_EVENT:
+            locked[0] = True
+        elif event == EXTEND_EVENT:
+            added = make_tuple(str_copy(m) for m in args[0])
+            pairs = make_frozenset((make_int(d), make_int(i)) for d, i in args[1])
+            forbidden[0] = forbidden[0] + added
+            forbidden[1] = forbidden[1] + make_tuple(m + "." for m in added)
+            forbidden[2] = forbidden[2] | pairs
+
+    return hook
+
+
+def install(policy: Policy, error: type[BaseException] | None = None) -> None:
+    """Guard this process for ``policy`` (for good: an audit hook cannot be removed).
+
+    Call it before importing anything the policy might forbid: the zygote calls it
+    first thing, then preloads what the policy allows.
+    """
+    from in5400lib.testing import ForbiddenCallError, refusal
+
+    global INSTALLED
+    INSTALLED = policy
+    files = forbidden_files(policy)
+    hook = _make_hook(tuple(policy.modules), files, error or ForbiddenCallError, refusal)
+    sys.addaudithook(hook)
+
+
+def loaded(policy: Policy) -> list[str]:
+    """Forbidden modules this process has imported (there must be none once it is guarded)."""
+    return [name for name in sys.modules if _under(name, policy.modules)]
+
+
+def extend(policy: Policy, already: Policy | None = None) -> None:
+    """Forbid ``policy`` too, from now on (a forked worker adds its exercise's policy to its
+    zygote's; the files of ``already``'s modules are not walked again). Modules the policy
+    forbids that this process has loaded are dropped from ``sys.modules`` and their package."""
+    already = already or INSTALLED or Policy()
+    new_modules = tuple(m for m in policy.modules if not _under(m, already.modules))
+    fresh = Policy(new_modules, (), policy.folders)
+    sys.audit(EXTEND_EVENT, tuple(policy.modules), tuple(forbidden_files(fresh)))
+    for name in loaded(policy):
+        module = sys.modules.pop(name, None)
+        parent, _, child = name.rpartition(".")
+        if parent in sys.modules and getattr(sys.modules[parent], child, None) is module:
+            delattr(sys.modules[parent], child)
+
+
+def lock() -> None:
+    """From now on refuse the escape routes (``REFUSED_EVENTS``): the worker calls this after
+    the course's setup code, before the first answer cell. There is no way back."""
+    sys.audit(LOCK_EVENT)
+
+
+def name_exercise(exercise: str) -> None:
+    """Name the exercise in the guard's messages (``depthwise_conv2d and pointwise_conv2d``)."""
+    sys.audit(EXERCISE_EVENT, exercise)
+
+
+def scrub_attributes(policy: Policy, namespace: dict[str, Any], exercise: str) -> None:
+    """Replace each forbidden attribute by a refusing stub wherever a loaded module or the
+    notebook namespace holds it (run after the setup code, before the answer cells)."""
+    from in5400lib.testing import ForbiddenCallError, refusal
+
+    for dotted in policy.attributes:
+        module_name, _, attribute = dotted.rpartition(".")
+        module = sys.modules.get(module_name)
+        if module is None or not hasattr(module, attribute):
+            continue
+        original = getattr(module, attribute)
+        message = refusal(dotted, exercise)
+
+        def stub(*args: Any, _message: str = message, **kwargs: Any) -> Any:
+            raise ForbiddenCallError(_message)
+
+        holders = [getattr(m, "__dict__", None) for m in list(sys.modules.values())]
+        for holder in [*(h for h in holders if isinstance(h, dict)), namespace]:
+            for key, value in list(holder.items()):
+                if value is original:
+                    holder[key] = stub
