@@ -41,3 +41,10 @@ def test_builds_and_redraws_on_a_slider_change(drawings, capsys):  # noqa: F811
     assert "= 5: output 5 x 5" in capsys.readouterr().out
     sliders(box)["S"].value = 3  # does not fit: the error is printed, the window still drawn
     assert "raises ValueError" in capsys.readouterr().out
+
+
+def test_says_what_to_do_before_the_exercise_is_done():
+    def not_done(n, f, p=0, s=1, d=1):
+        raise NotImplementedError()
+
+    assert "implement output_size" in describe_output_size(not_done, 7, 3, 0, 1, 1)

@@ -29,6 +29,8 @@ def describe_output_size(
         size = output_size(n, f, p=p, s=s, d=d)
     except ValueError as error:
         return f"{call} raises ValueError: {error}"
+    except NotImplementedError:
+        return f"{call}: implement output_size above first"
     return f"{call} = {size}: output {size} x {size}"
 
 
@@ -58,8 +60,7 @@ def output_size_explorer(output_size: Callable[..., int]) -> widgets.Box:
             print(error)
             return
         if animate:
-            display(animation_html(anim))
-            plt.close(anim._fig)
+            display(animation_html(anim))  # closes its figure
         else:
             plt.show()
 

@@ -3,6 +3,8 @@ import numpy as np
 
 
 def avg_pool2d_backward(dout, x, size, stride=None):
+    if size < 1 or (stride is not None and stride < 1):
+        raise ValueError("size and stride must be at least 1")
     stride = stride or size
     x, dout = np.asarray(x, dtype=np.float64), np.asarray(dout, dtype=np.float64)
     h, w = x.shape[2:]
