@@ -5,8 +5,12 @@ import numpy as np
 def conv2d(x, w, b=None, stride=1, padding=0):
     x = np.asarray(x, dtype=np.float64)
     w = np.asarray(w, dtype=np.float64)
+    if x.ndim != 4 or w.ndim != 4 or (b is not None and np.shape(b) != (w.shape[0],)):
+        raise ValueError("x and w must be 4-D, b of shape (F_N,)")
     n, c, h, width = x.shape
     f_n, f_c, f_h, f_w = w.shape
+    if stride < 1 or padding < 0:
+        raise ValueError("stride >= 1 and padding >= 0")
     if c != f_c:
         raise ValueError(f"channels: input {c}, filters {f_c}")
     if (h - f_h + 2 * padding) % stride or (width - f_w + 2 * padding) % stride:

@@ -6,6 +6,8 @@ from numpy.lib.stride_tricks import as_strided
 def conv2d(x, w, b=None, stride=1, padding=0):
     x = np.asarray(x, dtype=np.float64)
     w = np.asarray(w, dtype=np.float64)
+    if x.ndim != 4 or w.ndim != 4 or (b is not None and np.shape(b) != (w.shape[0],)):
+        raise ValueError("x and w must be 4-D, b of shape (F_N,)")
     n, c, h, width = x.shape
     f_n, f_c, f_h, f_w = w.shape
     if c != f_c:

@@ -2,6 +2,8 @@
 
 
 def output_size(n, f, p=0, s=1, d=1):
+    if min(f, s, d) < 1 or p < 0:
+        raise ValueError(f"invalid F={f}, S={s}, d={d}, P={p}")
     padded = n + 2 * p
     extent = d * (f - 1) + 1
     if extent > padded:

@@ -4,6 +4,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 
 def avg_pool2d(x, size, stride=None):
+    if size < 1 or (stride is not None and stride < 1):
+        raise ValueError("size and stride must be at least 1")
     x = np.asarray(x, dtype=np.float64)
     s = stride or size
     h, w = x.shape[2:]

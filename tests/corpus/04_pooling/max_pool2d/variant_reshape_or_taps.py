@@ -3,6 +3,8 @@ import numpy as np
 
 
 def max_pool2d(x, size, stride=None):
+    if size < 1 or (stride is not None and stride < 1):
+        raise ValueError("size and stride must be at least 1")
     x = np.asarray(x, dtype=np.float64)
     stride = size if stride is None else stride
     n, c, h, w = x.shape

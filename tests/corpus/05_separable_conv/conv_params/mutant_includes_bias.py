@@ -1,5 +1,5 @@
-"""Counts a bias per kernel although the layer has none."""
+"""Counts a bias per kernel even when bias=False."""
 
 
-def conv_params(f_n, f_c, f_h, f_w):
+def conv_params(f_n, f_c, f_h, f_w, bias=True):
     return f_n * (f_c * f_h * f_w + 1)

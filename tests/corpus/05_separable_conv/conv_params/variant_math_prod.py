@@ -1,6 +1,6 @@
-"""math.prod of the weight tensor's shape."""
+"""math.prod of the weight tensor's shape, plus the bias vector's length."""
 import math
 
 
-def conv_params(f_n, f_c, f_h, f_w):
-    return math.prod((f_n, f_c, f_h, f_w))
+def conv_params(f_n, f_c, f_h, f_w, bias=True):
+    return math.prod((f_n, f_c, f_h, f_w)) + int(bias) * f_n

@@ -4,6 +4,8 @@ from numpy.lib.stride_tricks import as_strided
 
 
 def depthwise_conv2d(x, w, stride=1, padding=0):
+    if stride < 1 or padding < 0:
+        raise ValueError("stride >= 1 and padding >= 0")
     if x.ndim != 4 or w.ndim != 4:
         raise ValueError("need 4-D x and w")
     n, c, height, width = x.shape

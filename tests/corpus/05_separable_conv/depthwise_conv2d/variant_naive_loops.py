@@ -3,6 +3,8 @@ import numpy as np
 
 
 def depthwise_conv2d(x, w, stride=1, padding=0):
+    if stride < 1 or padding < 0:
+        raise ValueError("stride >= 1 and padding >= 0")
     if x.ndim != 4 or w.ndim != 4:
         raise ValueError("x and w must be 4-D")
     n, c, height, width = x.shape

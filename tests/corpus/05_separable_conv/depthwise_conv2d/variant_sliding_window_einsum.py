@@ -4,6 +4,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 
 def depthwise_conv2d(x, w, stride=1, padding=0):
+    if stride < 1 or padding < 0:
+        raise ValueError("stride >= 1 and padding >= 0")
     if x.ndim != 4 or w.ndim != 4 or w.shape[1] != 1 or w.shape[0] != x.shape[1]:
         raise ValueError(f"incompatible shapes {x.shape} and {w.shape}")
     f_h, f_w = w.shape[2:]

@@ -2,6 +2,6 @@
 import math
 
 
-def separable_params(f_n, f_c, f_h, f_w):
+def separable_params(f_n, f_c, f_h, f_w, bias=True):
     shapes = [(f_c, 1, f_h, f_w), (f_n, f_c, 1, 1)]
-    return sum(math.prod(shape) for shape in shapes)
+    return sum(math.prod(shape) for shape in shapes) + (f_n if bias else 0)
