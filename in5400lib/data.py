@@ -11,10 +11,11 @@
 ``data_dir`` and ``IN5400_DATA_DIR`` point at an extracted ``cifar-10-batches-py/``
 directory (the official "python version" layout) or at its parent.
 
-Downloads are written to a temporary file next to the destination and renamed only
-after the md5 checksum and the tar archive have been checked; extraction goes to a
-temporary directory that is renamed when complete. A failure therefore never leaves a
-half-written archive or a half-extracted directory behind.
+The download is pooch's (``pooch.retrieve``: a progress bar, a temporary file kept only
+when its md5 matches); extraction goes to a temporary directory that is renamed when
+complete, with tarfile's ``data`` filter (no links, nothing outside the target). A
+failure therefore never leaves a half-written archive or a half-extracted directory
+behind, and a damaged archive is deleted.
 
 The batch files are pickles, and unpickling can run code: only load files you trust
 (the official archive is checked against its published md5).
@@ -22,48 +23,24 @@ The batch files are pickles, and unpickling can run code: only load files you tr
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import shutil
 import tarfile
 import tempfile
 import urllib.parse
-import urllib.request
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
-from tqdm.auto import tqdm
-
-__all__ = [
-    "CIFAR10",
-    "CIFAR10_MD5",
-    "CIFAR10_URL",
-    "CLASSES",
-    "DataError",
-    "download_archive",
-    "file_md5",
-    "load_cifar10",
-    "verify_md5",
-]
+import pooch
 
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 CIFAR10_MD5 = "c58f30108f718f92721af3b95e74349a"
 
-CLASSES: tuple[str, ...] = (
-    "airplane",
-    "automobile",
-    "bird",
-    "cat",
-    "deer",
-    "dog",
-    "frog",
-    "horse",
-    "ship",
-    "truck",
+CLASSES: tuple[str, ...] = tuple(
+    "airplane automobile bird cat deer dog frog horse ship truck".split()
 )
 
 BATCHES_DIR_NAME = "cifar-10-batches-py"
@@ -225,16 +202,10 @@ def _read_batch(path: Path, num_classes: int) -> tuple[np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------- cache
 
 
-def _resolve_cache_dir(cache_dir: str | Path | None) -> Path:
-    if cache_dir is None:
-        cache_dir = os.environ.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR
-    return Path(cache_dir).expanduser()
-
-
 def _batches_dir_from_cache(
     cache_dir: str | Path | None, download: bool, url: str, md5: str
 ) -> tuple[Path, str]:
-    cache = _resolve_cache_dir(cache_dir)
+    cache = Path(cache_dir or os.environ.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR).expanduser()
     batches_dir = cache / BATCHES_DIR_NAME
     if batches_dir.is_dir():
         return batches_dir, "cache"
@@ -243,11 +214,45 @@ def _batches_dir_from_cache(
             f"CIFAR-10 is not in the cache {cache} and download=False: "
             f"pass download=True, or {_WHAT_TO_DO}"
         )
-    archive = cache / _archive_name(url)
-    if not (archive.is_file() and file_md5(archive) == md5.lower()):
-        download_archive(url, archive, md5)
-    _extract_batches_dir(archive, cache)
+    archive = download_archive(url, cache, md5)
+    try:
+        _extract_batches_dir(archive, cache)
+    except DataError:
+        archive.unlink(missing_ok=True)  # a damaged archive is not kept for next time
+        raise
     return batches_dir, "download"
+
+
+def download_archive(url: str, cache: Path, md5: str) -> Path:
+    """The archive at ``url`` in ``cache``, downloaded (with a progress bar) unless it is
+    there with the right md5.
+
+    pooch writes the download to a temporary file and keeps it only when its md5 matches.
+
+    Raises:
+        DataError: a network error or a checksum mismatch.
+    """
+    name = Path(urllib.parse.urlparse(url).path).name or "download"
+    try:
+        path = pooch.retrieve(
+            url, known_hash=f"md5:{md5.lower()}", fname=name, path=cache, progressbar=True
+        )
+    except ValueError as e:  # pooch's checksum mismatch
+        raise DataError(
+            f"checksum mismatch for {name} downloaded from {url}: {e} The download may be "
+            f"truncated or damaged: try again, or {_WHAT_TO_DO}"
+        ) from e
+    except Exception as e:  # requests' connection, HTTP and incomplete-read errors
+        raise DataError(
+            f"downloading {url} failed ({type(e).__name__}: {e}): check the network, "
+            f"or {_WHAT_TO_DO}"
+        ) from e
+    return Path(path)
+
+
+def file_md5(path: str | Path) -> str:
+    """Hex md5 digest of a file."""
+    return pooch.file_hash(str(path), alg="md5")
 
 
 def _extract_batches_dir(archive: Path, cache: Path) -> None:
@@ -256,11 +261,11 @@ def _extract_batches_dir(archive: Path, cache: Path) -> None:
     try:
         try:
             with tarfile.open(archive) as tar:
-                _safe_extract(tar, tmp_dir)
+                tar.extractall(tmp_dir, filter="data")  # refuses links and paths outside
         except (tarfile.TarError, EOFError, OSError, zlib.error) as e:
             raise DataError(
-                f"cannot extract {archive} ({type(e).__name__}: {e}): delete it and try "
-                f"again, or {_WHAT_TO_DO}"
+                f"cannot extract {archive} ({type(e).__name__}: {e}): it is not a readable "
+                f"tar archive of CIFAR-10; try again, or {_WHAT_TO_DO}"
             ) from e
         extracted = tmp_dir / BATCHES_DIR_NAME
         missing = [name for name in EXPECTED_FILES if not (extracted / name).is_file()]
@@ -275,108 +280,3 @@ def _extract_batches_dir(archive: Path, cache: Path) -> None:
                 raise
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
-
-
-def _safe_extract(tar: tarfile.TarFile, target: Path) -> None:
-    """Extract regular files and directories only, all inside ``target``."""
-    if hasattr(tarfile, "data_filter"):  # Python >= 3.11.4
-        tar.extractall(target, filter="data")
-        return
-    root = target.resolve()
-    for member in tar.getmembers():
-        destination = (root / member.name).resolve()
-        if not (member.isfile() or member.isdir()) or not destination.is_relative_to(root):
-            raise tarfile.TarError(f"refusing to extract {member.name!r}")
-    tar.extractall(target)
-
-
-# --------------------------------------------------------------------------- download
-
-
-def file_md5(path: str | Path) -> str:
-    """Hex md5 digest of a file, read in 1 MiB chunks."""
-    digest = hashlib.md5()
-    with Path(path).open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def verify_md5(path: str | Path, md5: str, *, name: str | None = None) -> None:
-    """Raise ``DataError`` unless the md5 of the file at ``path`` equals ``md5``.
-
-    ``name`` is how the file is called in the message (default: ``path``).
-    """
-    actual = file_md5(path)
-    if actual != md5.lower():
-        raise DataError(
-            f"checksum mismatch for {name or path}: expected md5 {md5.lower()}, got {actual}. "
-            f"The download may be truncated or damaged: try again, or {_WHAT_TO_DO}"
-        )
-
-
-def download_archive(url: str, dest: str | Path, md5: str) -> Path:
-    """Download ``url`` to ``dest`` with a progress bar; check the md5 and that the tar opens.
-
-    The data goes to a temporary file in ``dest``'s directory, renamed to ``dest``
-    only when both checks pass; on any failure the temporary file is deleted.
-
-    Raises:
-        DataError: network error, checksum mismatch, or an archive that does not open.
-    """
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            _fetch(url, out)
-        verify_md5(tmp, md5, name=f"{dest.name} downloaded from {url}")
-        _check_tar(tmp, name=f"{dest.name} downloaded from {url}")
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return dest
-
-
-def _archive_name(url: str) -> str:
-    """File name at the end of a URL's path: ``.../cifar-10-python.tar.gz`` -> its last part."""
-    return Path(urllib.parse.urlparse(url).path).name or "download"
-
-
-def _fetch(url: str, out: BinaryIO, chunk_size: int = 1 << 16) -> None:
-    """Stream ``url`` into ``out`` with a tqdm bar; raise DataError on a network error."""
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            total = int(response.headers.get("Content-Length") or 0) or None
-            with tqdm(
-                total=total, unit="B", unit_scale=True, desc=f"downloading {_archive_name(url)}"
-            ) as bar:
-                for chunk in iter(lambda: response.read(chunk_size), b""):
-                    out.write(chunk)
-                    bar.update(len(chunk))
-                received = bar.n
-    except Exception as e:  # URLError, HTTPError, IncompleteRead, timeouts, ...
-        raise DataError(
-            f"downloading {url} failed ({type(e).__name__}: {e}): check the network, "
-            f"or {_WHAT_TO_DO}"
-        ) from e
-    if total is not None and received != total:
-        raise DataError(
-            f"downloading {url} stopped early: received {received:,} of {total:,} bytes; "
-            f"try again, or {_WHAT_TO_DO}"
-        )
-
-
-def _check_tar(path: Path, name: str) -> None:
-    """Raise DataError unless ``path`` is a tar archive whose members can all be read."""
-    try:
-        with tarfile.open(path) as tar:
-            for _ in tar:  # walking the members decompresses the whole stream
-                pass
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as e:
-        raise DataError(
-            f"{name} is not a readable tar archive ({type(e).__name__}: {e}): "
-            f"try again, or {_WHAT_TO_DO}"
-        ) from e

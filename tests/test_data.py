@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from in5400lib import data
-from in5400lib.data import CIFAR10, CLASSES, DataError, load_cifar10, verify_md5
+from in5400lib.data import CIFAR10, CLASSES, DataError, file_md5, load_cifar10
 
 SUBSET_ROOT = (
     Path(os.environ["IN5400_DATA_DIR"])
@@ -327,7 +327,7 @@ def test_connection_closed_early_raises_and_leaves_nothing(
     server.files["/c.tar.gz"] = archive[: len(archive) // 2]
     server.claimed_length["/c.tar.gz"] = len(archive)  # promises more than it sends
     cache = tmp_path / "cache"
-    with pytest.raises(DataError, match=f"received {len(archive) // 2:,} of {len(archive):,}"):
+    with pytest.raises(DataError, match=r"downloading .* failed .*IncompleteRead"):
         load_cifar10(cache_dir=cache, url=server.url("/c.tar.gz"), md5=md5_of(archive))
     assert_cache_clean(cache)
 
@@ -362,9 +362,7 @@ def test_archive_escaping_the_target_is_refused(server: FileServer, tmp_path: Pa
     assert not [p for p in cache.iterdir() if p.name.startswith(".")]
 
 
-def test_verify_md5(tmp_path: Path) -> None:
+def test_file_md5(tmp_path: Path) -> None:
     path = tmp_path / "f.bin"
     path.write_bytes(b"abc")
-    verify_md5(path, "900150983cd24fb0d6963f7d28e17f72")  # md5("abc"), RFC 1321
-    with pytest.raises(DataError, match="f.bin"):
-        verify_md5(path, "900150983cd24fb0d6963f7d28e17f73")
+    assert file_md5(path) == "900150983cd24fb0d6963f7d28e17f72"  # md5("abc"), RFC 1321
