@@ -11,6 +11,7 @@ re-checked (``autograder.grading.recheck``), checked against the course's policy
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import tempfile
@@ -29,7 +30,7 @@ from autograder.grading.policy import police_results
 from autograder.grading.recheck import recheck_results
 from autograder.grading.results import Result, zero_result
 from autograder.grading.submission import MalformedSubmission, Submission, validate
-from autograder.nbgrader_plugins.run import make_course_dir, nbgrader
+from autograder.nbgrader_plugins.run import generate_feedback, make_course_dir, nbgrader
 from autograder.notebook import NotebookInfo, demo_sources
 from autograder.sandbox.hide import shield_this_process
 from autograder.settings import DEMO_CELLS_ENV, SOCKET_ENV, Settings
@@ -164,5 +165,12 @@ def collect(job: Path, stage: str, students: dict[str, Submission], dest: Path, 
 def copy_feedback(
     job: Path, students: dict[str, Submission], dest: Path, env: dict[str, str]
 ) -> None:
-    nbgrader(job, "generate_feedback", ASSIGNMENT, "--force", env=env, timeout=600)
+    """Write the feedback pages with nbgrader's converter in this process and copy them out.
+
+    A page that could not be written is logged; it never costs the batch its grades.
+    """
+    try:
+        generate_feedback(job)
+    except Exception:  # noqa: BLE001 - a missing feedback page must not cost the grades
+        logging.getLogger(__name__).exception("feedback pages were not all written")
     collect(job, "feedback", students, dest, ".html")

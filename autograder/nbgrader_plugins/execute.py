@@ -49,17 +49,28 @@ class GuardedExecute(Execute):
     def preprocess(self, nb, resources=None, km=None):
         self._deadline = time.monotonic() + self.notebook_timeout
         self._status, self._detail, self._stopped = "ok", "", False
+        self._visited: set[int] = set()
         try:
             return super().preprocess(nb, resources, km)
         except DeadKernelError:
             # The kernel died outside a cell (e.g. while starting or shutting down).
             self._record("crashed", "the kernel died", stop=True)
-            return nb, self.resources
+            return self._not_run(nb), self.resources
         except Exception as error:  # noqa: BLE001 - keep what ran; nbgrader grades it
             self._record("crashed", f"execution failed: {type(error).__name__}: {error}", stop=True)
-            return nb, self.resources
+            return self._not_run(nb), self.resources
         finally:
             self._write_status()
+
+    def _not_run(self, nb):
+        """Mark the code cells execution never reached (e.g. the kernel did not start) as not run.
+
+        A test cell without outputs would otherwise count as passed.
+        """
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code" and index not in self._visited:
+                cell.outputs = [error_output("NotRun", f"not run: {self._detail}")]
+        return nb
 
     def _get_timeout(self, cell):
         remaining = self._deadline - time.monotonic()
@@ -69,6 +80,7 @@ class GuardedExecute(Execute):
         return max(1, int(min(limit, remaining)))
 
     def preprocess_cell(self, cell, resources, index):
+        self._visited.add(index)
         if cell.cell_type != "code":
             return cell, self.resources
         name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index}"
