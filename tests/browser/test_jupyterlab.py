@@ -22,10 +22,10 @@ import warnings
 
 import nbformat
 import pytest
-from autograder.check import has_code
 from browser_lab import ARTIFACTS, Lab
 
 from autograder.course import NOTEBOOKS, available_notebooks, notebooks_dir
+from autograder.student.check import has_code
 
 pytestmark = pytest.mark.browser
 
