@@ -111,9 +111,9 @@ def fingerprint(source: str, boilerplate: np.ndarray | None = None) -> CodeFinge
     )
 
 
-def starter_hashes(notebook: str, exercise: str, root: Path | None = None) -> np.ndarray:
+def starter_hashes(notebook: str, exercise: str) -> np.ndarray:
     """Fingerprint hashes of the student notebook's given text for one exercise."""
-    starter = answer_cells(notebooks_dir(root) / f"{notebook}.ipynb").get(exercise, "")
+    starter = answer_cells(notebooks_dir() / f"{notebook}.ipynb").get(exercise, "")
     return np.array(sorted(fingerprint(starter).hashes), dtype=np.int64)
 
 

@@ -25,7 +25,7 @@ from autograder.course import notebooks_dir, solutions_dir
 from autograder.student.check import has_code
 
 NB = "01_correlation"
-DENSE_TESTS = {"test_dense_params_small", "test_dense_params_bias"}
+DENSE_TESTS = {"test_dense_params_small", "test_dense_params_bias", "test_dense_params_errors"}
 HIDDEN_ONLY = {"test_dense_params_imagenet"}  # blank in the student notebook
 WRONG_SHAPE_CORR2D = textwrap.dedent(
     """
@@ -192,7 +192,7 @@ def test_an_answer_the_grader_will_refuse_is_named_though_its_tests_pass(
 
 def test_the_failing_check_message_is_shown(runs: dict[str, Run]) -> None:
     messages = runs["partial"].messages
-    assert "AssertionError: expected shape (2, 2), got (4, 4)" in messages["test_corr2d_example"]
+    assert "AssertionError: expected shape (2, 3), got (3, 4)" in messages["test_corr2d_example"]
     assert "expected shape (4, 3), got (6, 5)" in messages["test_corr2d_shape"]
 
 
