@@ -11,11 +11,17 @@ time per epoch is measured and documented separately.
 
 from __future__ import annotations
 
+import csv
 import os
+import subprocess
+import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
+from autograder.audit import corpus_cases
+from autograder.notebook import read_released, solution_answers, with_answers
 from in5400lib.data import load_cifar10
 from tests.full_size_cifar import write_full_size
 from tests.notebook_run import measure
@@ -57,3 +63,43 @@ def test_notebook_runs_on_full_size_data_within_memory(name: str, full_size: Pat
         f"{name} peaked at {run.peak_rss_gib:.2f} GiB on full-size data "
         f"(budget {MEMORY_BUDGET / 2**30:.1f} GiB)"
     )
+
+
+def test_grading_on_full_size_data_gives_the_subsets_scores(
+    full_size: Path, cifar_dir: Path, tmp_path: Path
+) -> None:
+    """A TA grades where the real archive is: setup cells load 50,000 images, scores stay."""
+    notebooks = ["06_visualization", "07_cifar10_cnn_vs_dense"]
+    for notebook in notebooks:
+        solved = solution_answers(notebook)
+        case, mutant = next((c, src) for c, src in corpus_cases(notebook) if c.kind == "mutant")
+        for student, answers in (("perfect", solved), ("wrong", {**solved, case.grade_id: mutant})):
+            path = tmp_path / "class" / student / f"{notebook}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(with_answers(read_released(notebook), answers), path)
+    grades = {}
+    for name, data in (("subset", cifar_dir), ("full", full_size)):
+        out = tmp_path / f"graded-{name}"
+        command = [str(ROOT / ".venv" / "bin" / "in5400"), "grade", str(tmp_path / "class")]
+        command += ["--out", str(out), "--no-feedback"]
+        for notebook in notebooks:
+            command += ["--notebook", notebook]
+        start = time.perf_counter()
+        done = subprocess.run(
+            command,
+            env={**os.environ, "IN5400_DATA_DIR": str(data)},
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - start
+        assert done.returncode == 0, done.stderr
+        with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        grades[name] = [(r["student"], r["notebook"], r["score"], r["status"]) for r in rows]
+        print(
+            f"grading 2 students x {len(notebooks)} notebooks on the {name} data: {seconds:.0f} s"
+        )
+    assert grades["full"] == grades["subset"]
+    scores = {(student, notebook): float(score) for student, notebook, score, _ in grades["full"]}
+    for notebook in notebooks:
+        assert scores[("wrong", notebook)] < scores[("perfect", notebook)]

@@ -218,7 +218,7 @@ def _under(name: str, modules: Iterable[str]) -> bool:
     return any(name == m or name.startswith(m + ".") for m in modules)
 
 
-def policy_for(notebook: str, root: Path | None = None) -> dict[str, Policy]:
+def policy_for(notebook: str) -> dict[str, Policy]:
     """``{answer grade_id: Policy}`` for a notebook, from the course's policy table
     (``solutions/policy.toml``, read by ``autograder.grading.policy``); grade ids it does not
     restrict are left out, and without a table nothing is restricted."""
@@ -228,7 +228,7 @@ def policy_for(notebook: str, root: Path | None = None) -> dict[str, Policy]:
         return {}
     from autograder.course import solutions_dir
 
-    rules = load_policy(solutions_dir(root)).rules(notebook)
+    rules = load_policy(solutions_dir()).rules(notebook)
     policies = {
         grade_id: runtime_policy([prefix for prefix, _ in rule.deny], rule.allow)
         for grade_id, rule in rules.items()
