@@ -16,7 +16,7 @@ import pytest
 from autograder.audit import solution_sources, student_notebook
 from autograder.grading import recheck
 from autograder.grading.pipeline import grade_class
-from autograder.sandbox.guard import runtime_policy
+from autograder.sandbox.guard_policy import runtime_policy
 from autograder.sandbox.hide import probe
 from autograder.settings import Settings
 
