@@ -79,6 +79,7 @@ class Sandbox:
         self.defined: set[str] = set()  # the test classes this worker has been given
         self.opaque_notes: list[str] = []
         self.skipped: dict[int, str] = {}  # answer cells left out: they hung or killed the worker
+        self.cell_errors: dict[str, str] = {}  # answer grade_id -> the error that stopped it
         self.names: dict[str, str] = {}
         self.values: dict[str, Any] = {}
         self.opaque_count = 0
@@ -102,7 +103,7 @@ class Sandbox:
                     )
                     init["guard"] = {**self.policy.to_json(), "exercise": exercise}
                 self._send(init, [self.cells.notebook_bytes])
-                self._initialise()
+                self._initialise(kept)
                 return
             except SandboxGone as gone:
                 index = getattr(gone, "index", None)
@@ -126,7 +127,7 @@ class Sandbox:
             os.close(from_child_write)
         self.write_fd, self.read_fd = to_child_write, from_child_read
 
-    def _initialise(self) -> None:
+    def _initialise(self, kept: list[int]) -> None:
         current = None
         while True:
             # Before the first answer cell the worker starts Python and runs the setup code.
@@ -136,6 +137,8 @@ class Sandbox:
             if event == "start":
                 current = int(header["index"])
             elif event == "end":
+                if header.get("error"):
+                    self.cell_errors[self.cells.answers[kept[current]][0]] = str(header["error"])
                 current = None
             elif event == "ready":
                 self.names = {str(k): str(v) for k, v in header["names"].items()}
