@@ -16,7 +16,7 @@ import pytest
 from autograder.audit import solution_sources, student_notebook
 from autograder.grading import recheck
 from autograder.grading.pipeline import grade_class
-from autograder.sandbox.guard import runtime_policy
+from autograder.sandbox.guard_policy import runtime_policy
 from autograder.sandbox.hide import probe
 from autograder.settings import Settings
 
@@ -195,7 +195,11 @@ def test_a_dense_make_cnn_rescued_in_the_kernel_is_caught(graded, student):
 
 def test_torch_behind_a_switched_off_guard_loses_the_exercise(graded):
     result = graded["torch_guard_off", PAD]
-    conv2d_cells = [g for g in result.cells if g.startswith("test_conv2d")]
+    conv2d_cells = [
+        g
+        for g in result.cells
+        if g.startswith("test_conv2d") and not g.startswith("test_conv2d_backward")
+    ]  # the backward pass is another exercise: its answer here is the solution's
     assert conv2d_cells and all(result.cells[g][0] == 0 for g in conv2d_cells), result.cells
     assert result.status == "tampered"
     assert "torch is not allowed in conv2d" in result.detail, result.detail

@@ -15,7 +15,7 @@ import textwrap
 
 import pytest
 
-from autograder.sandbox.guard import Policy, module_location, policy_of
+from autograder.sandbox.guard_policy import Policy, module_location, policy_of
 
 POLICY = Policy(modules=("in5400lib.conv", "torch"), folders=("in5400lib/weights",))
 

@@ -28,250 +28,34 @@ re-checked, with the reason.
 from __future__ import annotations
 
 import ast
-import builtins
 import contextlib
 import io
-import json
-import os
-import select
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from autograder.course import solutions_dir
 from autograder.grading.environment import sandbox_environment
+from autograder.grading.policy import load_policy
+from autograder.grading.recheck_sandbox import Sandbox, SandboxGone, Unverifiable
 from autograder.grading.results import Result
 from autograder.grading.submission import Submission
 from autograder.notebook import Cells, load_cells
-from autograder.sandbox import module_data, wire
-from autograder.sandbox.guard import Policy, policy_for, zygote_part
-from autograder.sandbox.zygote_client import Zygote, ZygoteError, kill_child
+from autograder.sandbox.guard_policy import Policy, runtime_policy
 from autograder.settings import Settings
 
-#: Exceptions a student's function may raise that the tests look for by type.
-KNOWN_ERRORS = {
-    name: getattr(builtins, name)
-    for name in (
-        "ValueError",
-        "TypeError",
-        "IndexError",
-        "KeyError",
-        "ZeroDivisionError",
-        "AssertionError",
-        "NotImplementedError",
-        "RuntimeError",
-        "AttributeError",
-        "NameError",
-        "RecursionError",
-        "MemoryError",
-    )
-}
 
-
-#: Seconds the sandbox may take to start Python and run the solution's setup code.
-STARTUP_TIMEOUT = 180
-
-
-class Unverifiable(Exception):
-    """The re-check cannot judge this test cell (it keeps nbgrader's result)."""
-
-
-class SandboxGone(RuntimeError):
-    """The sandbox process died or did not answer in time."""
-
-
-class Sandbox:
-    """A sandbox worker holding the student's answer cells; restarts itself when it dies.
-
-    With a ``policy`` it is forked from a zygote guarded by that policy and serves the
-    names that the ``own`` answer cells define (all of them if ``own`` is None).
-    """
-
-    def __init__(
-        self,
-        cells: Cells,
-        env: dict[str, str],
-        cell_timeout: float,
-        policy: Policy | None = None,
-        own: set[str] | None = None,
-    ) -> None:
-        self.cells = cells
-        self.env = env
-        self.cell_timeout = cell_timeout
-        self.policy = policy or Policy()
-        self.own = own
-        self.test_classes: dict[str, str] = {}  # class name -> source, from the test cells
-        self.defined: set[str] = set()  # the test classes this worker has been given
-        self.opaque_notes: list[str] = []
-        self.skipped: dict[int, str] = {}  # answer cells left out: they hung or killed the worker
-        self.names: dict[str, str] = {}
-        self.values: dict[str, Any] = {}
-        self.opaque_count = 0
-        self.pid: int | None = None
-        self.start()
-
-    # -- process management
-    def start(self) -> None:
-        for _ in range(len(self.cells.answers) + 1):
-            answers = [a for i, a in enumerate(self.cells.answers) if i not in self.skipped]
-            kept = [i for i in range(len(self.cells.answers)) if i not in self.skipped]
-            self._spawn()
-            self.defined = set()
-            try:
-                init = {"setup": self.cells.setup, "answers": answers}
-                init["notebook"] = self.cells.notebook
-                init["own"] = None if self.own is None else sorted(self.own)
-                if self.policy:
-                    exercise = " and ".join(
-                        g for g, _ in self.cells.answers if self.own is None or g in self.own
-                    )
-                    init["guard"] = {**self.policy.to_json(), "exercise": exercise}
-                self._send(init, [self.cells.notebook_bytes])
-                self._initialise()
-                return
-            except SandboxGone as gone:
-                index = getattr(gone, "index", None)
-                self.close()
-                if index is None:
-                    raise
-                self.skipped[kept[index]] = str(gone)
-        raise SandboxGone("the answer cells could not be run")
-
-    def _spawn(self) -> None:
-        to_child_read, to_child_write = os.pipe()
-        from_child_read, from_child_write = os.pipe()
-        try:
-            base = zygote_part(self.policy)
-            zygote = Zygote.shared(self.env, json.dumps(base.to_json()) if base else "")
-            self.pid = zygote.fork("worker", [to_child_read, from_child_write])
-        except (OSError, ZygoteError) as error:
-            raise SandboxGone(f"no sandbox: {error}") from None
-        finally:
-            os.close(to_child_read)
-            os.close(from_child_write)
-        self.write_fd, self.read_fd = to_child_write, from_child_read
-
-    def _initialise(self) -> None:
-        current = None
-        while True:
-            # Before the first answer cell the worker starts Python and runs the setup code.
-            timeout = self.cell_timeout if current is not None else STARTUP_TIMEOUT
-            header, blobs = self._receive(timeout, index=current)
-            event = header.get("event")
-            if event == "start":
-                current = int(header["index"])
-            elif event == "end":
-                current = None
-            elif event == "ready":
-                self.names = {str(k): str(v) for k, v in header["names"].items()}
-                self.values = wire.decode(header["value"], blobs)
-                return
-            else:
-                raise SandboxGone(f"unexpected message {str(header)[:80]}")
-
-    def close(self) -> None:
-        if self.pid is not None:
-            kill_child(self.pid)
-            self.pid = None
-            for fd in (self.write_fd, self.read_fd):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-
-    # -- messages
-    def _send(self, header: dict[str, Any], blobs: list[bytes]) -> None:
-        try:
-            with os.fdopen(os.dup(self.write_fd), "wb") as stream:
-                wire.send(stream, header, blobs)
-        except (BrokenPipeError, OSError) as error:
-            raise SandboxGone(f"the sandbox is gone ({error})") from None
-
-    def _receive(self, timeout: float, index: int | None = None):
-        deadline = time.monotonic() + timeout
-        reader = _DeadlineReader(self.read_fd, deadline)
-        try:
-            return wire.receive(reader)
-        except (EOFError, TimeoutError, wire.WireError) as error:
-            gone = SandboxGone(
-                "did not finish in time" if isinstance(error, TimeoutError) else "the process died"
-            )
-            gone.index = index
-            raise gone from None
-
-    def call(self, name: str, args: tuple, kwargs: dict[str, Any], forbid: bool) -> Any:
-        classes: set[str] = set()
-        try:
-            blob = wire.pack_call(args, kwargs, classes)
-        except Exception as error:  # noqa: BLE001 - e.g. an object pickle cannot handle
-            raise Unverifiable(f"cannot send the arguments of {name}: {error}") from None
-        if self.pid is None:
-            self.start()
-        new = sorted(c for c in classes if c in self.test_classes and c not in self.defined)
-        self.defined.update(new)
-        define = [self.test_classes[c] for c in new]
-        self._send({"name": name, "forbid": forbid, "define": define}, [blob])
-        try:
-            reply, blobs = self._receive(self.cell_timeout)
-        except SandboxGone as gone:
-            self.close()
-            raise TimeoutError(f"{name}(...) {gone}") from None
-        if "unverifiable" in reply:
-            raise Unverifiable(str(reply["unverifiable"]))
-        if "error" in reply:
-            error = reply["error"]
-            kind = KNOWN_ERRORS.get(error.get("type"), RuntimeError)
-            if error.get("type") == "ForbiddenCallError":
-                from in5400lib.testing import ForbiddenCallError
-
-                kind = ForbiddenCallError
-            message = (
-                error.get("message", "") if kind is not RuntimeError else error.get("detail", "")
-            )
-            raise kind(message)
-        value, modules = wire.decode(reply["value"], blobs)
-        copy_module_states([*args, *kwargs.values()], modules)
-        opaque = _first_opaque(value)
-        if opaque is not None:
-            self.opaque_count += 1
-            why = f" ({opaque.why})" if opaque.why else ""
-            self.opaque_notes.append(f"{name}(...) returned a {opaque.type_name}{why}")
-        return value
-
-
-class _DeadlineReader:
-    """A binary stream over a file descriptor whose reads fail after a deadline."""
-
-    def __init__(self, fd: int, deadline: float) -> None:
-        self.fd, self.deadline = fd, deadline
-
-    def read(self, size: int) -> bytes:
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
-            raise TimeoutError
-        return os.read(self.fd, min(size, 1 << 20))
-
-
-def copy_module_states(arguments: list[Any], states: list[Any]) -> None:
-    """Apply to the grader's modules what the sandboxed function did to its copies of them."""
-    for value, state in zip(arguments, states, strict=False):
-        if state is None or not hasattr(value, "load_state_dict"):
-            continue
-        value.load_state_dict(state["state"])
-        for module, training in zip(value.modules(), state["training"], strict=False):
-            module.training = bool(training)
-        for parameter, grad in zip(value.parameters(), state["grads"], strict=False):
-            parameter.grad = grad
-        module_data.set_attributes(value, state.get("attributes", []))
-
-
-def _first_opaque(value: Any) -> wire.Opaque | None:
-    if isinstance(value, wire.Opaque):
-        return value
-    items = value if isinstance(value, list | tuple) else []
-    items = value.values() if isinstance(value, dict) else items
-    return next((o for o in map(_first_opaque, items) if o is not None), None)
+def policy_for(notebook: str) -> dict[str, Policy]:
+    """``{answer grade_id: Policy}`` for a notebook, from the course's policy table
+    (``solutions/policy.toml``, read by ``autograder.grading.policy``) as the runtime guard
+    enforces it (``runtime_policy``); grade ids it does not restrict are left out, and
+    without a table nothing is restricted."""
+    rules = load_policy(solutions_dir()).rules(notebook)
+    policies = {
+        grade_id: runtime_policy([prefix for prefix, _ in rule.deny], rule.allow)
+        for grade_id, rule in rules.items()
+    }
+    return {grade_id: policy for grade_id, policy in policies.items() if policy}
 
 
 def class_sources(source: str) -> dict[str, str]:
@@ -343,39 +127,12 @@ def run_tests(
         why = f"the re-check could not start ({gone})"
         return Verdict({g: None for g, _ in cells.tests}, {g: why for g, _ in cells.tests})
     try:
-        from autograder.sandbox.worker import notebook_namespace, without_magics
-
-        namespace = notebook_namespace()
-        for source in cells.setup:
-            exec(compile(without_magics(source), "<setup>", "exec"), namespace)
-        test_classes: dict[str, str] = {}
-        for sandbox in sandboxes:
-            sandbox.test_classes = test_classes  # shared: filled as the test cells run
-            for name, kind in sandbox.names.items():
-                namespace[name] = (
-                    RemoteFunction(sandbox, name) if kind == "callable" else sandbox.values[name]
-                )
+        namespace, test_classes = trusted_namespace(cells, sandboxes)
         for grade_id, source in cells.tests:
-            test_classes.update(class_sources(without_magics(source)))
-            notes_before = sum(len(s.opaque_notes) for s in sandboxes)
-            try:
-                with contextlib.redirect_stdout(io.StringIO()):  # what the tests print
-                    exec(compile(without_magics(source), f"<{grade_id}>", "exec"), namespace)
-                passed[grade_id] = True
-            except Unverifiable as why:
-                passed[grade_id], messages[grade_id] = None, str(why)
-            except Exception as error:  # noqa: BLE001 - a failing test, whatever it raised
-                notes = [n for s in sandboxes for n in s.opaque_notes]
-                if len(notes) > notes_before:
-                    passed[grade_id] = None
-                    messages[grade_id] = f"tests what stays in the sandbox: {notes[-1]}"
-                else:
-                    passed[grade_id] = False
-                    messages[grade_id] = f"{type(error).__name__}: {error}"[:300]
-                    if isinstance(error, NameError):  # say why the answer cell defined nothing
-                        stopped = [e for s in sandboxes for e in s.cell_errors.items()]
-                        if stopped:
-                            messages[grade_id] += f" (answer {stopped[0][0]}: {stopped[0][1]})"
+            outcome, message = judge_cell(grade_id, source, namespace, test_classes, sandboxes)
+            passed[grade_id] = outcome
+            if message is not None:
+                messages[grade_id] = message
     finally:
         for sandbox in sandboxes:
             sandbox.close()
@@ -383,6 +140,57 @@ def run_tests(
     for sandbox in sandboxes:
         verdict = verdict_with_skips(verdict, sandbox)
     return verdict
+
+
+def trusted_namespace(
+    cells: Cells, sandboxes: list[Sandbox]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The grader's namespace for the test cells: the solution's setup code run here, each
+    name the answer cells defined bound to its sandbox (a ``RemoteFunction`` for a function),
+    and the test classes (filled as the test cells run, shared by the sandboxes)."""
+    from autograder.sandbox.worker import notebook_namespace, without_magics
+
+    namespace = notebook_namespace()
+    for source in cells.setup:
+        exec(compile(without_magics(source), "<setup>", "exec"), namespace)
+    test_classes: dict[str, str] = {}
+    for sandbox in sandboxes:
+        sandbox.test_classes = test_classes  # shared: filled as the test cells run
+        for name, kind in sandbox.names.items():
+            namespace[name] = (
+                RemoteFunction(sandbox, name) if kind == "callable" else sandbox.values[name]
+            )
+    return namespace, test_classes
+
+
+def judge_cell(
+    grade_id: str,
+    source: str,
+    namespace: dict[str, Any],
+    test_classes: dict[str, str],
+    sandboxes: list[Sandbox],
+) -> tuple[bool | None, str | None]:
+    """Run one test cell in ``namespace``: passed / failed / None (not judged), and why."""
+    from autograder.sandbox.worker import without_magics
+
+    test_classes.update(class_sources(without_magics(source)))
+    notes_before = sum(len(s.opaque_notes) for s in sandboxes)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # what the tests print
+            exec(compile(without_magics(source), f"<{grade_id}>", "exec"), namespace)
+        return True, None
+    except Unverifiable as why:
+        return None, str(why)
+    except Exception as error:  # noqa: BLE001 - a failing test, whatever it raised
+        notes = [n for s in sandboxes for n in s.opaque_notes]
+        if len(notes) > notes_before:
+            return None, f"tests what stays in the sandbox: {notes[-1]}"
+        message = f"{type(error).__name__}: {error}"[:300]
+        if isinstance(error, NameError):  # say why the answer cell defined nothing
+            stopped = [e for s in sandboxes for e in s.cell_errors.items()]
+            if stopped:
+                message += f" (answer {stopped[0][0]}: {stopped[0][1]})"
+        return False, message
 
 
 def verdict_with_skips(verdict: Verdict, sandbox: Sandbox) -> Verdict:

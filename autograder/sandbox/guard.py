@@ -1,10 +1,10 @@
 """The re-check's runtime guard: what an exercise may not use, enforced where the answer runs.
 
 Each answer cell's exercise has a *policy*: dotted names it may not use (from the
-course's policy table, see ``policy_for``). The re-check runs the answers of one
-policy in a worker forked from a zygote that was started with that policy, and
-this module makes the policy hold in that process, in a way the answer cells
-cannot switch off or route around:
+course's policy table, translated by ``autograder.sandbox.guard_policy``). The
+re-check runs the answers of one policy in a worker forked from a zygote that was
+started with that policy, and this module makes the policy hold in that process, in
+a way the answer cells cannot switch off or route around:
 
 * ``install`` adds a Python audit hook (``sys.addaudithook``) *before* anything
   else is imported. Audit hooks cannot be removed, and the interpreter calls them
@@ -39,14 +39,12 @@ with the same message; the grade comes from the re-check.
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import os
 import sys
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from autograder.sandbox.guard_policy import Policy, module_location, under
 
 #: Audit events refused in a guarded worker: ways to switch the hook off, to find objects the
 #: worker does not hand out, or to get the forbidden code from another process.
@@ -90,172 +88,7 @@ LOCK_EVENT = "in5400.guard.lock"
 EXTEND_EVENT = "in5400.guard.extend"
 
 
-@dataclass(frozen=True)
-class Policy:
-    """What a group of answer cells may not use.
-
-    ``modules``: dotted module names (``torch``, ``in5400lib.conv``), each with its
-    submodules; ``attributes``: ``module.attribute`` names to replace by a refusing
-    stub; ``folders``: ``package/folder`` paths whose files may not be opened.
-    """
-
-    modules: tuple[str, ...] = ()
-    attributes: tuple[str, ...] = ()
-    folders: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.modules or self.attributes or self.folders)
-
-    def to_json(self) -> dict[str, list[str]]:
-        return {
-            "modules": list(self.modules),
-            "attributes": list(self.attributes),
-            "folders": list(self.folders),
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Iterable[str]]) -> Policy:
-        return cls(
-            *(tuple(sorted(set(data.get(k, ())))) for k in ("modules", "attributes", "folders"))
-        )
-
-
-def policy_of(names: Iterable[str]) -> Policy:
-    """A policy that forbids ``names``: modules, ``package/folder`` paths and module attributes
-    (a name inside a forbidden module adds nothing). Imports nothing."""
-    return runtime_policy(list(names), [])
-
-
-def runtime_policy(deny: Iterable[str], allow: Iterable[str] = ()) -> Policy:
-    """What the runtime guard can enforce of a policy table's rule (``deny`` prefixes, ``allow``
-    exceptions below them; the static checker enforces the whole rule):
-
-    * a denied module with nothing allowed below it is forbidden, unless the worker itself
-      needs it (``RUNTIME_EXEMPT``: ``os``, ``numpy``, ``in5400lib.testing``...);
-    * a denied package with allowed names below it (``in5400lib``, allowing
-      ``in5400lib.models.Residual``) is split: its submodules are judged one by one, its
-      data folders are forbidden, and in a module with allowed names the functions and
-      classes it defines are scrubbed, except the allowed ones;
-    * a denied attribute of a course module (``in5400lib.plotting.show_filters``) is scrubbed.
-    """
-    allow = list(allow)
-    modules: set[str] = set()
-    attributes: set[str] = set()
-    folders: set[str] = set()
-
-    def judge(name: str) -> None:
-        if _under(name, RUNTIME_EXEMPT):
-            return
-        inside = [a for a in allow if a == name or a.startswith(name + ".")]
-        inside += [e for e in RUNTIME_EXEMPT if e.startswith(name + ".")]  # split the package
-        location = module_location(name)
-        if location is None and module_location(name.split(".")[0]) is not None:
-            if name.split(".")[0] in COURSE_PACKAGES and name not in allow:
-                attributes.add(name)  # an attribute of a course module
-            return
-        if not inside:
-            modules.add(name)
-        elif location is not None and location.is_dir():
-            for entry in sorted(location.iterdir()):
-                if entry.suffix == ".py" and entry.stem != "__init__":
-                    judge(f"{name}.{entry.stem}")
-                elif entry.is_dir() and (entry / "__init__.py").exists():
-                    judge(f"{name}.{entry.name}")
-                elif entry.is_dir() and not entry.name.startswith(("_", ".")):
-                    folders.add(f"{name.replace('.', '/')}/{entry.name}")
-        else:
-            attributes.update(_own_definitions(name, inside))
-
-    for name in deny:
-        if "/" in name:
-            folders.add(name.strip("/"))
-        else:
-            judge(name)
-    attributes = {a for a in attributes if not _under(a, tuple(modules))}
-    return Policy(tuple(sorted(modules)), tuple(sorted(attributes)), tuple(sorted(folders)))
-
-
-#: Modules a zygote must not preload for a policy that forbids them (the rest is added in the
-#: forked worker, ``extend``): zygotes are shared by the policies with the same such modules.
-PRELOADED_ROOTS = ("torch", "matplotlib", "ipykernel", "scipy")
-
-
-def zygote_part(policy: Policy) -> Policy:
-    """The part of ``policy`` its zygote must hold from the start (what it would preload)."""
-    return Policy(tuple(m for m in policy.modules if m.split(".")[0] in PRELOADED_ROOTS))
-
-
-#: Modules a re-check worker needs (or has loaded before any policy applies): never forbidden
-#: at runtime; the static checker still refuses what the policy table says.
-RUNTIME_EXEMPT = (
-    "builtins", "os", "io", "sys", "pathlib", "numpy", "pickle", "marshal", "json", "importlib",
-    "ctypes", "types", "inspect", "in5400lib.testing",
-)  # fmt: skip
-#: Packages whose attributes the runtime guard scrubs (the course's own library).
-COURSE_PACKAGES = ("in5400lib",)
-
-
-def _own_definitions(module_name: str, allowed: list[str]) -> set[str]:
-    """``module.name`` of the functions and classes ``module_name`` defines, except ``allowed``."""
-    import importlib
-    import inspect
-
-    try:
-        module = importlib.import_module(module_name)
-    except Exception:  # noqa: BLE001 - not importable here: nothing to scrub
-        return set()
-    names = set()
-    for key, value in vars(module).items():
-        qualified = f"{module_name}.{key}"
-        defined_here = getattr(value, "__module__", None) == module_name
-        kind = inspect.isfunction(value) or inspect.isclass(value)
-        if not key.startswith("_") and kind and defined_here and qualified not in allowed:
-            names.add(qualified)
-    return names
-
-
-def _under(name: str, modules: Iterable[str]) -> bool:
-    return any(name == m or name.startswith(m + ".") for m in modules)
-
-
-def policy_for(notebook: str) -> dict[str, Policy]:
-    """``{answer grade_id: Policy}`` for a notebook, from the course's policy table
-    (``solutions/policy.toml``, read by ``autograder.grading.policy``); grade ids it does not
-    restrict are left out, and without a table nothing is restricted."""
-    try:
-        from autograder.grading.policy import load_policy
-    except ImportError:
-        return {}
-    from autograder.course import solutions_dir
-
-    rules = load_policy(solutions_dir()).rules(notebook)
-    policies = {
-        grade_id: runtime_policy([prefix for prefix, _ in rule.deny], rule.allow)
-        for grade_id, rule in rules.items()
-    }
-    return {grade_id: policy for grade_id, policy in policies.items() if policy}
-
-
 # --------------------------------------------------------------------------- files
-
-
-def module_location(name: str) -> Path | None:
-    """The file or package folder of module ``name``, found without importing anything."""
-    top, *rest = name.split(".")
-    try:
-        spec = importlib.util.find_spec(top)  # a top-level name: nothing is imported
-    except (ImportError, ValueError):
-        return None
-    for depth in range(len(rest)):
-        locations = spec.submodule_search_locations if spec is not None else None
-        if not locations:
-            return None
-        qualified = ".".join([top, *rest[: depth + 1]])
-        spec = importlib.machinery.PathFinder.find_spec(qualified, list(locations))
-    if spec is None or spec.origin in (None, "built-in", "frozen"):
-        return None
-    locations = spec.submodule_search_locations
-    return Path(next(iter(locations))) if locations else Path(spec.origin)
 
 
 def forbidden_files(policy: Policy) -> frozenset[tuple[int, int]]:
@@ -297,30 +130,13 @@ def _add_tree(folder: str, device: int, found: set[tuple[int, int]]) -> None:
 # --------------------------------------------------------------------------- the hook
 
 
-def _make_hook(
-    modules: tuple[str, ...], files: frozenset[tuple[int, int]], error: type, message: Any
-):
-    """The audit hook. Everything it uses is bound here, from built-ins, at creation time.
-
-    ``message(name, exercise)`` words a refusal; whatever it does, the event is refused.
-    Its state changes only through its own events, and only one way: ``EXTEND_EVENT`` adds
-    to what is forbidden, ``LOCK_EVENT`` locks; ``EXERCISE_EVENT`` changes the wording.
-    """
-    str_copy, exact_type, stat, refused_events = str.__str__, type, os.stat, REFUSED_EVENTS
-    make_tuple, make_frozenset, make_int = tuple, frozenset, int
+def _file_checks(forbidden: list, locked: list, error: type):
+    """The hook's file tests, bound like the hook (built-ins captured at creation time):
+    ``forbidden_file(path, writing)`` and ``for_writing(mode, flags)``. ``forbidden`` and
+    ``locked`` are the hook's own state, shared, never copied."""
+    exact_type, stat = type, os.stat
     proc_device = os.stat("/proc").st_dev if os.path.isdir("/proc") else -1
     writes = os.O_WRONLY | os.O_RDWR
-    exercise = ["this exercise"]  # the wording of the messages
-    locked = [False]  # set once, by LOCK_EVENT: the preload and the setup code ran before
-    forbidden = [modules, make_tuple(m + "." for m in modules), files]
-
-    def refuse(name: str) -> BaseException:
-        return error(message(name, exercise[0]))
-
-    def forbidden_module(name: Any) -> bool:
-        if exact_type(name) is not str:
-            name = str_copy(name)  # a str subclass cannot lie through its methods
-        return name in forbidden[0] or name.startswith(forbidden[1])
 
     def forbidden_file(path: Any, writing: bool = False) -> bool:
         kind = exact_type(path)
@@ -342,6 +158,33 @@ def _make_hook(
         if exact_type(mode) is str:
             return "w" in mode or "a" in mode or "+" in mode or "x" in mode
         return exact_type(flags) is int and bool(flags & writes)
+
+    return forbidden_file, for_writing
+
+
+def _make_hook(
+    modules: tuple[str, ...], files: frozenset[tuple[int, int]], error: type, message: Any
+):
+    """The audit hook. Everything it uses is bound here, from built-ins, at creation time.
+
+    ``message(name, exercise)`` words a refusal; whatever it does, the event is refused.
+    Its state changes only through its own events, and only one way: ``EXTEND_EVENT`` adds
+    to what is forbidden, ``LOCK_EVENT`` locks; ``EXERCISE_EVENT`` changes the wording.
+    """
+    str_copy, exact_type, refused_events = str.__str__, type, REFUSED_EVENTS
+    make_tuple, make_frozenset, make_int = tuple, frozenset, int
+    exercise = ["this exercise"]  # the wording of the messages
+    locked = [False]  # set once, by LOCK_EVENT: the preload and the setup code ran before
+    forbidden = [modules, make_tuple(m + "." for m in modules), files]
+    forbidden_file, for_writing = _file_checks(forbidden, locked, error)
+
+    def refuse(name: str) -> BaseException:
+        return error(message(name, exercise[0]))
+
+    def forbidden_module(name: Any) -> bool:
+        if exact_type(name) is not str:
+            name = str_copy(name)  # a str subclass cannot lie through its methods
+        return name in forbidden[0] or name.startswith(forbidden[1])
 
     def hook(event: str, args: tuple) -> None:
         if event == "import":
@@ -391,7 +234,7 @@ def install(policy: Policy, error: type[BaseException] | None = None) -> None:
 
 def loaded(policy: Policy) -> list[str]:
     """Forbidden modules this process has imported (there must be none once it is guarded)."""
-    return [name for name in sys.modules if _under(name, policy.modules)]
+    return [name for name in sys.modules if under(name, policy.modules)]
 
 
 def extend(policy: Policy, already: Policy | None = None) -> None:
@@ -399,7 +242,7 @@ def extend(policy: Policy, already: Policy | None = None) -> None:
     zygote's; the files of ``already``'s modules are not walked again). Modules the policy
     forbids that this process has loaded are dropped from ``sys.modules`` and their package."""
     already = already or INSTALLED or Policy()
-    new_modules = tuple(m for m in policy.modules if not _under(m, already.modules))
+    new_modules = tuple(m for m in policy.modules if not under(m, already.modules))
     fresh = Policy(new_modules, (), policy.folders)
     sys.audit(EXTEND_EVENT, tuple(policy.modules), tuple(forbidden_files(fresh)))
     for name in loaded(policy):

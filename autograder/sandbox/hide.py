@@ -63,14 +63,15 @@ def secret_paths(course_root: Path, out: Path, submissions: Path | None) -> list
 
 
 def _needed() -> list[str]:
-    import autograder
+    """Folders a sandbox needs to run: Python, the grader's package (this module's
+    grandparent, found without importing the grader), the course library, the temp folder."""
     import in5400lib
 
     return [
         sys.prefix,
         sys.base_prefix,
         os.path.dirname(sys.executable),
-        os.path.dirname(autograder.__file__),
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
         os.path.dirname(in5400lib.__file__),
         tempfile.gettempdir(),
     ]

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from autograder.sandbox.fence import enter_sandbox
 from autograder.sandbox.hide import shield_this_process
-from autograder.sandbox.zygote import MAX_FDS
 from autograder.sandbox.zygote_client import ZygoteError, request_fork
+from autograder.sandbox.zygote_protocol import MAX_FDS
 from autograder.settings import SOCKET_ENV
 
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)

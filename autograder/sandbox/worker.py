@@ -71,7 +71,8 @@ class Worker:
         out (the answers that run here may not use them either), forbidden attributes are
         scrubbed and the guard is locked before the first answer cell."""
         if guard is not None:
-            from autograder.sandbox.guard import Policy, extend
+            from autograder.sandbox.guard import extend, lock, name_exercise, scrub_attributes
+            from autograder.sandbox.guard_policy import Policy
 
             extend(Policy.from_json(guard))
         exec(SEED_CODE, {})
@@ -81,8 +82,6 @@ class Worker:
             else:
                 run_statements(without_magics(source), self.namespace)
         if guard is not None:
-            from autograder.sandbox.guard import lock, name_exercise, scrub_attributes
-
             exercise = str(guard.get("exercise", "this exercise"))
             scrub_attributes(Policy.from_json(guard), self.namespace, exercise)
             name_exercise(exercise)

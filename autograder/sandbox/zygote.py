@@ -29,8 +29,8 @@ import signal
 import socket
 import sys
 
-#: File descriptors a request may carry: three standard streams and the submitted notebooks.
-MAX_FDS = 16
+from autograder.sandbox.zygote_protocol import MAX_FDS
+
 PRELOAD = (
     "numpy",
     "torch",
@@ -148,7 +148,8 @@ def hide_secrets() -> str:
 
 def main(argv: list[str]) -> None:
     unhidden = hide_secrets()  # first: one thread, nothing loaded yet
-    from autograder.sandbox.guard import Policy, install, loaded
+    from autograder.sandbox.guard import install, loaded
+    from autograder.sandbox.guard_policy import Policy
 
     base = Policy.from_json(json.loads(argv[2])) if len(argv) > 2 else Policy()
     install(base)  # its refusals wait until a re-check worker locks it (kernels never do)
