@@ -117,8 +117,16 @@ def pooling_explorer(
         x = inputs[source]
         try:
             corners = pooling_windows(*x.shape, size, stride)
-        except ValueError as error:
+        except ValueError as error:  # show the input the window does not fit, and why
             print(f"ValueError: {error}")
+            small = x.shape[0] <= 8
+            fig, ax = plt.subplots(figsize=(4, 4), layout="constrained")
+            _show(
+                ax, x, f"{size}x{size} windows, stride {stride}: do not fit", "Blues", small, "{:g}"
+            )
+            for corner in range(0, x.shape[0] - size + 1, stride):
+                _box(ax, corner, corner, size, edgecolor="C3", linewidth=1.5, alpha=0.7)
+            plt.show()
             return
         pool, backward = functions[mode]
         h_out = len(range(0, x.shape[0] - size + 1, stride))
