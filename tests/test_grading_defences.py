@@ -201,8 +201,10 @@ def test_torch_behind_a_switched_off_guard_loses_the_exercise(graded):
         if g.startswith("test_conv2d") and not g.startswith("test_conv2d_backward")
     ]  # the backward pass is another exercise: its answer here is the solution's
     assert conv2d_cells and all(result.cells[g][0] == 0 for g in conv2d_cells), result.cells
-    assert result.status == "tampered"
+    # the static check refuses torch in conv2d and the re-check's guard refused the same call
+    assert result.status == "shortcut", result.detail
     assert "torch is not allowed in conv2d" in result.detail, result.detail
+    assert "conv2d: uses torch" in result.detail, result.detail
 
 
 def test_the_solutions_on_disk_are_out_of_reach(graded):

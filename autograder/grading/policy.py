@@ -213,7 +213,9 @@ def check_notebook(policy: Policy, notebook: str, cells: Exercises) -> dict[str,
 SHORTCUT = "shortcut"
 #: Refused names listed per message (the rest are counted).
 MAX_NAMES = 3
-#: The statuses a refused name replaces: ``tampered`` (a rigged test) says more and stays.
+#: The statuses a refused name replaces. ``tampered`` (a rigged test) says more and stays,
+#: unless every cell the re-check failed belongs to a refused exercise: then the re-check's
+#: runtime guard refused the same thing the static check did.
 REPLACED_BY_SHORTCUT = ("ok", "timeout", "crashed")
 
 
@@ -222,6 +224,7 @@ def apply_verdicts(result, verdicts: dict[str, Judgement], tests: dict[str, list
     access for review. ``result`` is a grading result (``cells``, ``score``, ``status``,
     ``detail``, ``review``), changed in place."""
     refused, review = [], []
+    refused_tests: set[str] = set()
     for answer, verdict in verdicts.items():
         review += verdict.review
         if not verdict.violations:
@@ -230,10 +233,13 @@ def apply_verdicts(result, verdicts: dict[str, Judgement], tests: dict[str, list
             if test in result.cells:
                 result.cells[test] = [0.0, result.cells[test][1]]
         refused += verdict.violations
+        refused_tests.update(tests.get(answer, []))
     result.score = sum(score for score, _ in result.cells.values())
     notes = []
     if refused:
-        if result.status in REPLACED_BY_SHORTCUT:
+        failed = set(getattr(result, "recheck_failed", []))
+        explained = result.status == "tampered" and failed <= refused_tests
+        if result.status in REPLACED_BY_SHORTCUT or explained:
             result.status = SHORTCUT
         notes.append("; ".join(refused))
     if review:
