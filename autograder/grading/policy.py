@@ -214,9 +214,12 @@ SHORTCUT = "shortcut"
 #: Refused names listed per message (the rest are counted).
 MAX_NAMES = 3
 #: The statuses a refused name replaces. ``tampered`` (a rigged test) says more and stays,
-#: unless every cell the re-check failed belongs to a refused exercise: then the re-check's
-#: runtime guard refused the same thing the static check did.
+#: unless every cell the re-check failed belongs to a refused exercise and failed because
+#: the re-check's runtime guard refused a call (``GUARD_REFUSAL`` in its message): then the
+#: guard refused the same thing the static check did.
 REPLACED_BY_SHORTCUT = ("ok", "timeout", "crashed")
+#: Part of every refusal message of the runtime guard (``in5400lib.testing.refusal``).
+GUARD_REFUSAL = " is not allowed in "
 
 
 def apply_verdicts(result, verdicts: dict[str, Judgement], tests: dict[str, list[str]]) -> None:
@@ -237,8 +240,15 @@ def apply_verdicts(result, verdicts: dict[str, Judgement], tests: dict[str, list
     result.score = sum(score for score, _ in result.cells.values())
     notes = []
     if refused:
-        failed = set(getattr(result, "recheck_failed", []))
-        explained = result.status == "tampered" and failed <= refused_tests
+        failed = getattr(result, "recheck_failed", [])
+        explained = (
+            result.status == "tampered"
+            and bool(failed)
+            and all(
+                entry.split(":", 1)[0] in refused_tests and GUARD_REFUSAL in entry
+                for entry in failed
+            )
+        )
         if result.status in REPLACED_BY_SHORTCUT or explained:
             result.status = SHORTCUT
         notes.append("; ".join(refused))

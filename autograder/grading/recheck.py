@@ -235,7 +235,7 @@ def apply_verdict(result: Result, verdict: Verdict) -> None:
     result.score = sum(score for score, _ in result.cells.values())
     notes = []
     if disagreements:
-        result.recheck_failed = [entry.split(":", 1)[0] for entry in disagreements]
+        result.recheck_failed = disagreements  # "<grade_id>: <message>"
         result.status = "tampered" if result.status == "ok" else result.status
         notes.append(
             "passed in the notebook but failed the trusted re-check: " + "; ".join(disagreements)
