@@ -183,7 +183,10 @@ def test_an_honest_cnn_submission_is_re_checked_in_full(graded):
 @pytest.mark.parametrize("student", ["emptied_cells", "swallowed_errors", "patched_helpers"])
 def test_a_dense_make_cnn_rescued_in_the_kernel_is_caught(graded, student):
     result = graded[student, CNN]
-    assert result.status == "tampered", result.detail
+    # patching in5400lib.testing in an answer cell is itself refused by the policy, and the
+    # failed re-check cells are all make_cnn's: that student ends as a shortcut
+    expected = "shortcut" if student == "patched_helpers" else "tampered"
+    assert result.status == expected, result.detail
     assert result.score < result.max_score
     lost = [
         g

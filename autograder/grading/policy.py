@@ -214,12 +214,9 @@ SHORTCUT = "shortcut"
 #: Refused names listed per message (the rest are counted).
 MAX_NAMES = 3
 #: The statuses a refused name replaces. ``tampered`` (a rigged test) says more and stays,
-#: unless every cell the re-check failed belongs to a refused exercise and failed because
-#: the re-check's runtime guard refused a call (``GUARD_REFUSAL`` in its message): then the
-#: guard refused the same thing the static check did.
+#: unless every cell the re-check failed belongs to a refused exercise: then the refused
+#: answer (and the re-check's guard refusing it) explains the failures.
 REPLACED_BY_SHORTCUT = ("ok", "timeout", "crashed")
-#: Part of every refusal message of the runtime guard (``in5400lib.testing.refusal``).
-GUARD_REFUSAL = " is not allowed in "
 
 
 def apply_verdicts(result, verdicts: dict[str, Judgement], tests: dict[str, list[str]]) -> None:
@@ -244,10 +241,7 @@ def apply_verdicts(result, verdicts: dict[str, Judgement], tests: dict[str, list
         explained = (
             result.status == "tampered"
             and bool(failed)
-            and all(
-                entry.split(":", 1)[0] in refused_tests and GUARD_REFUSAL in entry
-                for entry in failed
-            )
+            and all(entry.split(":", 1)[0] in refused_tests for entry in failed)
         )
         if result.status in REPLACED_BY_SHORTCUT or explained:
             result.status = SHORTCUT
