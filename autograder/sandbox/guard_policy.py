@@ -63,7 +63,9 @@ def runtime_policy(deny: Iterable[str], allow: Iterable[str] = ()) -> Policy:
       ``in5400lib.models.Residual``) is split: its submodules are judged one by one, its
       data folders are forbidden, and in a module with allowed names the functions and
       classes it defines are scrubbed, except the allowed ones;
-    * a denied attribute of a course module (``in5400lib.plotting.show_filters``) is scrubbed.
+    * a denied attribute of a course module (``in5400lib.plotting.show_filters``) is scrubbed;
+    * a denied submodule that its preloaded package imports itself (``torch.serialization``)
+      cannot be forbidden without the package: the functions it defines are scrubbed.
     """
     allow = list(allow)
     modules: set[str] = set()
@@ -80,7 +82,9 @@ def runtime_policy(deny: Iterable[str], allow: Iterable[str] = ()) -> Policy:
             if name.split(".")[0] in COURSE_PACKAGES and name not in allow:
                 attributes.add(name)  # an attribute of a course module
             return
-        if not inside:
+        if not inside and loaded_with_root(name):
+            attributes.update(_own_definitions(name, [], functions_only=True))
+        elif not inside:
             modules.add(name)
         elif location is not None and location.is_dir():
             for entry in sorted(location.iterdir()):
@@ -122,8 +126,27 @@ RUNTIME_EXEMPT = (
 COURSE_PACKAGES = ("in5400lib",)
 
 
-def _own_definitions(module_name: str, allowed: list[str]) -> set[str]:
-    """``module.name`` of the functions and classes ``module_name`` defines, except ``allowed``."""
+def loaded_with_root(name: str) -> bool:
+    """Whether ``name`` is a submodule that its preloaded package (``PRELOADED_ROOTS``) imports
+    when it is imported itself (``torch.serialization``, ``torch.jit``)."""
+    import importlib
+    import sys
+
+    root = name.split(".")[0]
+    if root == name or root not in PRELOADED_ROOTS:
+        return False
+    try:
+        importlib.import_module(root)
+    except Exception:  # noqa: BLE001 - not importable here: nothing to keep
+        return False
+    return name in sys.modules
+
+
+def _own_definitions(
+    module_name: str, allowed: list[str], functions_only: bool = False
+) -> set[str]:
+    """``module.name`` of the functions (and classes, unless ``functions_only``) that
+    ``module_name`` defines, except ``allowed``."""
     import importlib
     import inspect
 
@@ -135,7 +158,7 @@ def _own_definitions(module_name: str, allowed: list[str]) -> set[str]:
     for key, value in vars(module).items():
         qualified = f"{module_name}.{key}"
         defined_here = getattr(value, "__module__", None) == module_name
-        kind = inspect.isfunction(value) or inspect.isclass(value)
+        kind = inspect.isfunction(value) or (inspect.isclass(value) and not functions_only)
         if not key.startswith("_") and kind and defined_here and qualified not in allowed:
             names.add(qualified)
     return names

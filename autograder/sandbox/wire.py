@@ -163,7 +163,27 @@ class _CallPickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         if self.classes is not None and isinstance(obj, type):
             self.classes.add(obj.__qualname__)
+        tensor = _as_tensor(obj)
+        if tensor is not None:
+            # As a numpy array: torch's own reduction unpickles through ``torch.load``, which
+            # an exercise's policy may forbid in the worker.
+            try:
+                array = tensor.detach().cpu().numpy()
+            except (TypeError, RuntimeError):  # e.g. bfloat16: torch's own reduction then
+                return NotImplemented
+            parameter = type(tensor).__name__ == "Parameter"
+            return _tensor_from_array, (array, bool(tensor.requires_grad), parameter)
         return NotImplemented
+
+
+def _tensor_from_array(array: np.ndarray, requires_grad: bool, parameter: bool) -> Any:
+    """The worker's side of a tensor argument: the array back to a tensor or parameter."""
+    import torch
+
+    tensor = torch.from_numpy(np.array(array))
+    if parameter:
+        return torch.nn.Parameter(tensor, requires_grad=requires_grad)
+    return tensor.requires_grad_(requires_grad)
 
 
 class _CallUnpickler(pickle.Unpickler):
