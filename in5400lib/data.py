@@ -11,11 +11,12 @@
 ``data_dir`` and ``IN5400_DATA_DIR`` point at an extracted ``cifar-10-batches-py/``
 directory (the official "python version" layout) or at its parent.
 
-The download is pooch's (``pooch.retrieve``: a progress bar, a temporary file kept only
-when its md5 matches); extraction goes to a temporary directory that is renamed when
-complete, with tarfile's ``data`` filter (no links, nothing outside the target). A
-failure therefore never leaves a half-written archive or a half-extracted directory
-behind, and a damaged archive is deleted.
+``pooch.retrieve`` downloads the archive (with a progress bar, to a temporary file kept
+only when its md5 matches) and hands it to ``_untar``, which extracts it into a temporary
+directory with tarfile's ``data`` filter (no links, nothing outside the target) and renames
+that directory when it is complete. A failure therefore never leaves a half-written archive
+or a half-extracted directory behind, and a damaged archive is deleted. (pooch's own
+``Untar`` applies the ``data`` filter only from Python 3.12 on.)
 
 The batch files are pickles, and unpickling can run code: only load files you trust
 (the official archive is checked against its published md5).
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 import tarfile
 import tempfile
 import urllib.parse
@@ -89,9 +89,6 @@ class CIFAR10:
     source: str
 
 
-# --------------------------------------------------------------------------- loading
-
-
 def load_cifar10(
     data_dir: str | Path | None = None,
     *,
@@ -146,7 +143,8 @@ def read_batches_dir(batches_dir: str | Path, origin: str = "directory") -> CIFA
             f"{batches_dir} is missing {', '.join(missing)} "
             f"(expected {', '.join(EXPECTED_FILES)}): {_WHAT_TO_DO}"
         )
-    classes = _read_meta(batches_dir / META_FILE)
+    names = _unpickle(batches_dir / META_FILE, b"label_names")[b"label_names"]
+    classes = tuple(n.decode() if isinstance(n, bytes) else str(n) for n in names)
     train = [_read_batch(batches_dir / name, len(classes)) for name in TRAIN_BATCHES]
     x_test, y_test = _read_batch(batches_dir / TEST_BATCH, len(classes))
     x_train = np.concatenate([x for x, _ in train])
@@ -161,29 +159,21 @@ def read_batches_dir(batches_dir: str | Path, origin: str = "directory") -> CIFA
     return CIFAR10(x_train, y_train, x_test, y_test, classes, source)
 
 
-def _unpickle(path: Path) -> dict:
+def _unpickle(path: Path, *keys: bytes) -> dict:
+    """The dict pickled in ``path``, which must have ``keys``."""
     try:
         with path.open("rb") as f:
             content = pickle.load(f, encoding="bytes")
     except Exception as e:  # pickle raises many types for a damaged file
         raise DataError(f"cannot read {path} ({type(e).__name__}: {e}): {_WHAT_TO_DO}") from e
-    if not isinstance(content, dict):
-        raise DataError(f"{path} holds a {type(content).__name__}, expected a dict")
+    if not isinstance(content, dict) or not all(key in content for key in keys):
+        raise DataError(f"{path} should hold a dict with the keys {list(keys)}: {_WHAT_TO_DO}")
     return content
-
-
-def _read_meta(path: Path) -> tuple[str, ...]:
-    names = _unpickle(path).get(b"label_names")
-    if not isinstance(names, list) or not names:
-        raise DataError(f"{path} has no b'label_names' list: {_WHAT_TO_DO}")
-    return tuple(n.decode() if isinstance(n, bytes) else str(n) for n in names)
 
 
 def _read_batch(path: Path, num_classes: int) -> tuple[np.ndarray, np.ndarray]:
     """One batch file -> (x (N, 3, 32, 32) uint8, y (N,) int64)."""
-    content = _unpickle(path)
-    if b"data" not in content or b"labels" not in content:
-        raise DataError(f"{path} lacks the keys b'data' and b'labels': {_WHAT_TO_DO}")
+    content = _unpickle(path, b"data", b"labels")
     data = np.asarray(content[b"data"])
     labels = np.asarray(content[b"labels"], dtype=np.int64)
     n_values = int(np.prod(IMAGE_SHAPE))
@@ -192,91 +182,68 @@ def _read_batch(path: Path, num_classes: int) -> tuple[np.ndarray, np.ndarray]:
             f"{path}: b'data' should be uint8 of shape (N, {n_values}), "
             f"got {data.dtype} {data.shape}"
         )
-    if labels.shape != (len(data),):
-        raise DataError(f"{path}: {len(data)} images but {labels.size} labels")
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise DataError(f"{path}: labels outside 0..{num_classes - 1}")
+    if labels.shape != (len(data),) or np.any((labels < 0) | (labels >= num_classes)):
+        raise DataError(f"{path}: expected {len(data)} labels in 0..{num_classes - 1}")
     return data.reshape(-1, *IMAGE_SHAPE), labels
-
-
-# --------------------------------------------------------------------------- cache
 
 
 def _batches_dir_from_cache(
     cache_dir: str | Path | None, download: bool, url: str, md5: str
 ) -> tuple[Path, str]:
+    """The ``cifar-10-batches-py`` directory in the cache, downloaded and extracted there
+    first when it is missing, and where it came from (``"cache"`` or ``"download"``)."""
     cache = Path(cache_dir or os.environ.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR).expanduser()
-    batches_dir = cache / BATCHES_DIR_NAME
-    if batches_dir.is_dir():
-        return batches_dir, "cache"
+    if (cache / BATCHES_DIR_NAME).is_dir():
+        return cache / BATCHES_DIR_NAME, "cache"
     if not download:
         raise DataError(
             f"CIFAR-10 is not in the cache {cache} and download=False: "
             f"pass download=True, or {_WHAT_TO_DO}"
         )
-    archive = download_archive(url, cache, md5)
+    name = Path(urllib.parse.urlparse(url).path).name or None  # None: pooch names it
     try:
-        _extract_batches_dir(archive, cache)
-    except DataError:
-        archive.unlink(missing_ok=True)  # a damaged archive is not kept for next time
-        raise
-    return batches_dir, "download"
-
-
-def download_archive(url: str, cache: Path, md5: str) -> Path:
-    """The archive at ``url`` in ``cache``, downloaded (with a progress bar) unless it is
-    there with the right md5.
-
-    pooch writes the download to a temporary file and keeps it only when its md5 matches.
-
-    Raises:
-        DataError: a network error or a checksum mismatch.
-    """
-    name = Path(urllib.parse.urlparse(url).path).name or "download"
-    try:
-        path = pooch.retrieve(
-            url, known_hash=f"md5:{md5.lower()}", fname=name, path=cache, progressbar=True
+        batches_dir = pooch.retrieve(
+            url, f"md5:{md5}", fname=name, path=cache, processor=_untar, progressbar=True
         )
     except ValueError as e:  # pooch's checksum mismatch
         raise DataError(
             f"checksum mismatch for {name} downloaded from {url}: {e} The download may be "
             f"truncated or damaged: try again, or {_WHAT_TO_DO}"
         ) from e
-    except Exception as e:  # requests' connection, HTTP and incomplete-read errors
+    except OSError as e:  # requests' errors (connection, HTTP, incomplete read) are OSErrors
         raise DataError(
             f"downloading {url} failed ({type(e).__name__}: {e}): check the network, "
             f"or {_WHAT_TO_DO}"
         ) from e
-    return Path(path)
+    return Path(batches_dir), "download"
+
+
+def _untar(archive: str, _action: str, _pooch: object) -> str:
+    """pooch processor: extract the checked ``archive`` into a temporary directory beside
+    it, move its ``cifar-10-batches-py`` into place once complete and return that path."""
+    target = Path(archive).parent / BATCHES_DIR_NAME
+    try:
+        with tempfile.TemporaryDirectory(prefix=".extract-", dir=target.parent) as tmp_dir:
+            with tarfile.open(archive) as tar:
+                tar.extractall(tmp_dir, filter="data")  # refuses links and paths outside
+            extracted = Path(tmp_dir) / BATCHES_DIR_NAME
+            missing = [name for name in EXPECTED_FILES if not (extracted / name).is_file()]
+            if missing:
+                raise DataError(f"no {BATCHES_DIR_NAME}/ with {', '.join(missing)} in it")
+            try:
+                extracted.rename(target)
+            except OSError:
+                if not target.is_dir():  # else another process was faster
+                    raise
+    except (tarfile.TarError, EOFError, OSError, zlib.error, DataError) as e:
+        os.remove(archive)  # a damaged archive is not kept for next time
+        raise DataError(
+            f"cannot extract {archive} ({type(e).__name__}: {e}): it is not a readable "
+            f"tar archive of CIFAR-10; try again, or {_WHAT_TO_DO}"
+        ) from e
+    return str(target)
 
 
 def file_md5(path: str | Path) -> str:
     """Hex md5 digest of a file."""
     return pooch.file_hash(str(path), alg="md5")
-
-
-def _extract_batches_dir(archive: Path, cache: Path) -> None:
-    """Extract ``archive`` into a temporary directory, then move its batches dir to ``cache``."""
-    tmp_dir = Path(tempfile.mkdtemp(prefix=".extract-", dir=cache))
-    try:
-        try:
-            with tarfile.open(archive) as tar:
-                tar.extractall(tmp_dir, filter="data")  # refuses links and paths outside
-        except (tarfile.TarError, EOFError, OSError, zlib.error) as e:
-            raise DataError(
-                f"cannot extract {archive} ({type(e).__name__}: {e}): it is not a readable "
-                f"tar archive of CIFAR-10; try again, or {_WHAT_TO_DO}"
-            ) from e
-        extracted = tmp_dir / BATCHES_DIR_NAME
-        missing = [name for name in EXPECTED_FILES if not (extracted / name).is_file()]
-        if missing:
-            raise DataError(
-                f"{archive} does not contain {BATCHES_DIR_NAME}/ with {', '.join(missing)}"
-            )
-        try:
-            extracted.rename(cache / BATCHES_DIR_NAME)
-        except OSError:
-            if not (cache / BATCHES_DIR_NAME).is_dir():  # else another process was faster
-                raise
-    finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)

@@ -180,10 +180,15 @@ def test_empty_cache_without_download_raises(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- download
 
 
-def make_archive(tmp_path: Path, extra_member: str | None = None) -> bytes:
-    """A .tar.gz in the official layout (``cifar-10-batches-py/`` at the top)."""
+def make_archive(
+    tmp_path: Path, extra_member: str | None = None, without: str | None = None
+) -> bytes:
+    """A .tar.gz in the official layout (``cifar-10-batches-py/`` at the top), with an
+    ``extra_member`` added or the file ``without`` left out if given."""
     source = tmp_path / "archive-source"
     write_batches(source)
+    if without:
+        (source / "cifar-10-batches-py" / without).unlink()
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         tar.add(source / "cifar-10-batches-py", arcname="cifar-10-batches-py")
@@ -343,6 +348,18 @@ def test_corrupt_tar_with_matching_md5_raises_and_leaves_nothing(
     assert_cache_clean(cache)
 
 
+def test_archive_cut_short_with_matching_md5_leaves_no_half_extracted_directory(
+    server: FileServer, tmp_path: Path
+) -> None:
+    archive = make_archive(tmp_path)
+    cut = archive[: len(archive) * 3 // 4]  # the first members extract, then the data ends
+    server.files["/c.tar.gz"] = cut
+    cache = tmp_path / "cache"
+    with pytest.raises(DataError, match="cannot extract"):
+        load_cifar10(cache_dir=cache, url=server.url("/c.tar.gz"), md5=md5_of(cut))
+    assert_cache_clean(cache)
+
+
 def test_missing_url_raises(server: FileServer, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     with pytest.raises(DataError, match="404"):
@@ -360,6 +377,15 @@ def test_archive_escaping_the_target_is_refused(server: FileServer, tmp_path: Pa
     assert not (cache / "escaped.txt").exists()
     assert not (cache / "cifar-10-batches-py").exists()
     assert not [p for p in cache.iterdir() if p.name.startswith(".")]
+
+
+def test_archive_without_a_batch_file_is_refused(server: FileServer, tmp_path: Path) -> None:
+    archive = make_archive(tmp_path, without="data_batch_4")
+    server.files["/c.tar.gz"] = archive
+    cache = tmp_path / "cache"
+    with pytest.raises(DataError, match=r"cannot extract .*c\.tar\.gz.*data_batch_4"):
+        load_cifar10(cache_dir=cache, url=server.url("/c.tar.gz"), md5=md5_of(archive))
+    assert_cache_clean(cache)
 
 
 def test_file_md5(tmp_path: Path) -> None:
