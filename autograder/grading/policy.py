@@ -237,12 +237,8 @@ def apply_verdicts(result, verdicts: dict[str, Judgement], tests: dict[str, list
     result.score = sum(score for score, _ in result.cells.values())
     notes = []
     if refused:
-        failed = getattr(result, "recheck_failed", [])
-        explained = (
-            result.status == "tampered"
-            and bool(failed)
-            and all(entry.split(":", 1)[0] in refused_tests for entry in failed)
-        )
+        failed = getattr(result, "recheck_failed", {})
+        explained = result.status == "tampered" and bool(failed) and set(failed) <= refused_tests
         if result.status in REPLACED_BY_SHORTCUT or explained:
             result.status = SHORTCUT
         notes.append("; ".join(refused))

@@ -224,21 +224,23 @@ def recheck_results(
 
 def apply_verdict(result: Result, verdict: Verdict) -> None:
     """Per cell, keep the lower of nbgrader's score and the re-check's; flag disagreement."""
-    disagreements, unjudged = [], []
+    failed: dict[str, str] = {}
+    unjudged: list[str] = []
     for grade_id, (score, top) in result.cells.items():
         outcome = verdict.passed.get(grade_id, False)
         if outcome is None:
             unjudged.append(grade_id)
         elif outcome is False and score > 0:
             result.cells[grade_id] = [0.0, top]
-            disagreements.append(f"{grade_id}: {verdict.messages.get(grade_id, 'failed')}")
+            failed[grade_id] = verdict.messages.get(grade_id, "failed")
     result.score = sum(score for score, _ in result.cells.values())
     notes = []
-    if disagreements:
-        result.recheck_failed = disagreements  # "<grade_id>: <message>"
+    if failed:
+        result.recheck_failed = failed
         result.status = "tampered" if result.status == "ok" else result.status
         notes.append(
-            "passed in the notebook but failed the trusted re-check: " + "; ".join(disagreements)
+            "passed in the notebook but failed the trusted re-check: "
+            + "; ".join(f"{grade_id}: {why}" for grade_id, why in failed.items())
         )
     if unjudged:
         by_reason: dict[str, list[str]] = {}

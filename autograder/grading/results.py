@@ -36,7 +36,7 @@ class Result:
     cells: dict[str, list[float]] = field(default_factory=dict)  # grade_id -> [score, max]
     key: str = ""  # hash of the submission and the solutions this result was computed from
     review: list[str] = field(default_factory=list)  # dynamic access for a person to look at
-    recheck_failed: list[str] = field(default_factory=list)  # "<cell>: <why>" the re-check failed
+    recheck_failed: dict[str, str] = field(default_factory=dict)  # test cell -> why it failed
 
     def row(self) -> dict[str, str]:
         return {
