@@ -144,6 +144,8 @@ def read_batches_dir(batches_dir: str | Path, origin: str = "directory") -> CIFA
             f"(expected {', '.join(EXPECTED_FILES)}): {_WHAT_TO_DO}"
         )
     names = _unpickle(batches_dir / META_FILE, b"label_names")[b"label_names"]
+    if not isinstance(names, list) or not names:
+        raise DataError(f"{batches_dir / META_FILE} has no list of label names: {_WHAT_TO_DO}")
     classes = tuple(n.decode() if isinstance(n, bytes) else str(n) for n in names)
     train = [_read_batch(batches_dir / name, len(classes)) for name in TRAIN_BATCHES]
     x_test, y_test = _read_batch(batches_dir / TEST_BATCH, len(classes))

@@ -172,6 +172,13 @@ def test_batch_with_wrong_image_size_raises(tmp_path: Path) -> None:
         load_cifar10(batches_dir)
 
 
+def test_meta_without_label_names_raises(tmp_path: Path) -> None:
+    batches_dir = write_batches(tmp_path)
+    (batches_dir / "batches.meta").write_bytes(pickle.dumps({b"label_names": 10}))
+    with pytest.raises(DataError, match="batches.meta has no list of label names"):
+        load_cifar10(batches_dir)
+
+
 def test_empty_cache_without_download_raises(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="download=False"):
         load_cifar10(cache_dir=tmp_path, download=False)

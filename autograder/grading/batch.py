@@ -20,6 +20,7 @@ from pathlib import Path
 from autograder.course import ASSIGNMENT, solutions_dir
 from autograder.grading.environment import (
     grading_environment,
+    one_thread,
     private_dir,
     process_scratch_root,
     start_zygote,
@@ -61,7 +62,8 @@ def grade_batch(
         log = autograde(job, settings, env, len(to_grade))
         graded = read_results(job, to_grade, infos, solutions, log)
         if settings.recheck:
-            recheck_results(graded, to_grade, settings, sandbox_user, scratch_root)
+            with one_thread():
+                recheck_results(graded, to_grade, settings, sandbox_user, scratch_root)
         police_results(
             graded, {(s.student, s.notebook): s.path for s in to_grade.values()}, solutions_dir()
         )

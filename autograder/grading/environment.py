@@ -6,12 +6,14 @@
 * ``sandbox_user_usable`` decides whether student code can run as another account;
 * ``grading_environment`` and ``sandbox_environment`` are the variables nbgrader,
   the kernels and the re-check sandboxes start with;
-* ``start_zygote`` starts (once per process and environment) the pre-warmed zygote.
+* ``start_zygote`` starts (once per process and environment) the pre-warmed zygote;
+* ``one_thread`` keeps this process's own torch at one thread (one grading job, one core).
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import json
 import os
@@ -20,6 +22,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from autograder.course import solutions_dir
@@ -37,6 +40,26 @@ from autograder.settings import (
     THREADS_ENV,
     Settings,
 )
+
+
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """Run the block with torch at one thread in this process, as the kernels and sandboxes
+    are (the re-check runs the solution's setup and test code here: ``seed_everything``
+    reads ``IN5400_THREADS``); the thread count and the variable are restored after."""
+    import torch
+
+    threads, variable = torch.get_num_threads(), os.environ.get(THREADS_ENV)
+    os.environ[THREADS_ENV] = "1"
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+        if variable is None:
+            os.environ.pop(THREADS_ENV, None)
+        else:
+            os.environ[THREADS_ENV] = variable
 
 
 def private_dir(path: Path) -> Path:
