@@ -203,3 +203,18 @@ def test_policy_names_are_sorted_into_modules_attributes_and_folders():
     )
     assert module_location("in5400lib.conv").name == "conv.py"
     assert module_location("torch").is_dir()
+
+
+def test_a_saved_model_policy_keeps_torch_and_scrubs_its_loaders():
+    """torch imports torch.serialization itself: forbidding the module would forbid torch,
+    so its functions (torch.load among them) are scrubbed; what torch does not import
+    (torch.utils.model_zoo) stays forbidden and needs no zygote of its own."""
+    from autograder.grading.recheck import policy_for
+    from autograder.sandbox.guard_policy import zygote_part
+
+    policy = policy_for("07_cifar10_cnn_vs_dense")["make_cnn"]
+    assert "torch.serialization.load" in policy.attributes
+    assert "torch.utils.model_zoo" in policy.modules
+    assert not [m for m in policy.modules if m in ("torch", "torch.serialization", "torch.jit")]
+    assert zygote_part(policy) == Policy()
+    assert zygote_part(policy_for("02_padding_stride")["conv2d"]).modules == ("torch",)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import io
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,7 +37,7 @@ from typing import Any
 
 from autograder.course import solutions_dir
 from autograder.grading.environment import sandbox_environment
-from autograder.grading.policy import load_policy
+from autograder.grading.policy import POLICY_FILE, parse_policy
 from autograder.grading.recheck_sandbox import Sandbox, SandboxGone, Unverifiable
 from autograder.grading.results import Result
 from autograder.grading.submission import Submission
@@ -50,7 +51,16 @@ def policy_for(notebook: str) -> dict[str, Policy]:
     (``solutions/policy.toml``, read by ``autograder.grading.policy``) as the runtime guard
     enforces it (``runtime_policy``); grade ids it does not restrict are left out, and
     without a table nothing is restricted."""
-    rules = load_policy(solutions_dir()).rules(notebook)
+    path = solutions_dir() / POLICY_FILE
+    table = path.read_text(encoding="utf-8") if path.exists() else ""
+    return dict(_runtime_policies(notebook, table))
+
+
+@functools.cache
+def _runtime_policies(notebook: str, table: str) -> dict[str, Policy]:
+    """``policy_for``'s work, once per notebook and version of the table (it imports the
+    modules it judges)."""
+    rules = parse_policy(table).rules(notebook)
     policies = {
         grade_id: runtime_policy([prefix for prefix, _ in rule.deny], rule.allow)
         for grade_id, rule in rules.items()

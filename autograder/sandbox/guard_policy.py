@@ -10,8 +10,11 @@ says which part a zygote must hold before it preloads anything. Modules are foun
 
 from __future__ import annotations
 
+import functools
 import importlib.machinery
 import importlib.util
+import json
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,8 +115,15 @@ PRELOADED_ROOTS = ("torch", "matplotlib", "ipykernel", "scipy")
 
 
 def zygote_part(policy: Policy) -> Policy:
-    """The part of ``policy`` its zygote must hold from the start (what it would preload)."""
-    return Policy(tuple(m for m in policy.modules if m.split(".")[0] in PRELOADED_ROOTS))
+    """The part of ``policy`` its zygote must hold from the start: the modules it would
+    preload (the rest is forbidden in the forked worker). Policies with the same part share
+    a zygote; ``torch.utils.model_zoo`` needs no zygote of its own."""
+    preloaded = preloaded_modules()
+
+    def preloads(module: str) -> bool:
+        return module in preloaded if preloaded else module.split(".")[0] in PRELOADED_ROOTS
+
+    return Policy(tuple(m for m in policy.modules if preloads(m)))
 
 
 #: Modules a re-check worker needs (or has loaded before any policy applies): never forbidden
@@ -127,19 +137,35 @@ COURSE_PACKAGES = ("in5400lib",)
 
 
 def loaded_with_root(name: str) -> bool:
-    """Whether ``name`` is a submodule that its preloaded package (``PRELOADED_ROOTS``) imports
-    when it is imported itself (``torch.serialization``, ``torch.jit``)."""
-    import importlib
-    import sys
+    """Whether ``name`` is a submodule that a zygote's preload imports with its package
+    (``torch.serialization``, ``torch.jit``): forbidding it would forbid the package."""
+    return name.split(".")[0] != name and name in preloaded_modules()
 
-    root = name.split(".")[0]
-    if root == name or root not in PRELOADED_ROOTS:
-        return False
+
+@functools.cache
+def preloaded_modules() -> frozenset[str]:
+    """Every module a zygote's preload imports, found once in a fresh interpreter (so it does
+    not depend on what this process happens to have imported); empty if that fails."""
+    import subprocess  # here: it imports ``threading``, which a guarded worker must not have
+
+    code = (
+        "import importlib, json, os, sys\n"
+        "from autograder.sandbox.zygote import PRELOAD\n"
+        "os.environ.setdefault('MPLBACKEND', 'Agg')\n"
+        "for name in PRELOAD:\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
     try:
-        importlib.import_module(root)
-    except Exception:  # noqa: BLE001 - not importable here: nothing to keep
-        return False
-    return name in sys.modules
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=True
+        )
+        return frozenset(json.loads(run.stdout.splitlines()[-1]))
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return frozenset()
 
 
 def _own_definitions(
