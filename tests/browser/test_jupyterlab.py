@@ -277,6 +277,7 @@ def test_validate_lists_every_unanswered_exercise(page, name):
 def test_solution_runs_and_its_explorers_react(page, lab: Lab, name):
     path = lab.root / "solutions" / f"{name}.ipynb"
     panel = open_notebook(page, f"solutions/{name}.ipynb")
+    wait_for_idle_kernel(page)  # Run All before the kernel is connected may run nothing
     menu(page, "Run", "Run All Cells")
     wait_until_all_cells_ran(panel, RUN_TIMEOUT_S)
     save(page)
