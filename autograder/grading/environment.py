@@ -47,19 +47,12 @@ def one_thread() -> Iterator[None]:
     """Run the block with torch at one thread in this process, as the kernels and sandboxes
     are (the re-check runs the solution's setup and test code here: ``seed_everything``
     reads ``IN5400_THREADS``); the thread count and the variable are restored after."""
-    import torch
+    from unittest import mock
 
-    threads, variable = torch.get_num_threads(), os.environ.get(THREADS_ENV)
-    os.environ[THREADS_ENV] = "1"
-    torch.set_num_threads(1)
-    try:
+    from in5400lib.timing import torch_threads
+
+    with torch_threads(1), mock.patch.dict(os.environ, {THREADS_ENV: "1"}):
         yield
-    finally:
-        torch.set_num_threads(threads)
-        if variable is None:
-            os.environ.pop(THREADS_ENV, None)
-        else:
-            os.environ[THREADS_ENV] = variable
 
 
 def private_dir(path: Path) -> Path:

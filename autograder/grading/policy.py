@@ -107,10 +107,15 @@ def parse_policy(text: str) -> Policy:
     return Policy(exercises)
 
 
+def policy_text(solutions: Path) -> str:
+    """The text of ``solutions/policy.toml`` ("" if the course has none)."""
+    path = solutions / POLICY_FILE
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
 def load_policy(solutions: Path) -> Policy:
     """The table ``solutions/policy.toml`` (an empty policy if the course has none)."""
-    path = solutions / POLICY_FILE
-    return parse_policy(path.read_text(encoding="utf-8")) if path.exists() else Policy({})
+    return parse_policy(policy_text(solutions))
 
 
 # --------------------------------------------------------------------------- verdicts

@@ -37,7 +37,7 @@ from typing import Any
 
 from autograder.course import solutions_dir
 from autograder.grading.environment import sandbox_environment
-from autograder.grading.policy import POLICY_FILE, parse_policy
+from autograder.grading.policy import parse_policy, policy_text
 from autograder.grading.recheck_sandbox import Sandbox, SandboxGone, Unverifiable
 from autograder.grading.results import Result
 from autograder.grading.submission import Submission
@@ -51,9 +51,7 @@ def policy_for(notebook: str) -> dict[str, Policy]:
     (``solutions/policy.toml``, read by ``autograder.grading.policy``) as the runtime guard
     enforces it (``runtime_policy``); grade ids it does not restrict are left out, and
     without a table nothing is restricted."""
-    path = solutions_dir() / POLICY_FILE
-    table = path.read_text(encoding="utf-8") if path.exists() else ""
-    return dict(_runtime_policies(notebook, table))
+    return dict(_runtime_policies(notebook, policy_text(solutions_dir())))
 
 
 @functools.cache

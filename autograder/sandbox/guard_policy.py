@@ -149,14 +149,9 @@ def preloaded_modules() -> frozenset[str]:
     import subprocess  # here: it imports ``threading``, which a guarded worker must not have
 
     code = (
-        "import importlib, json, os, sys\n"
-        "from autograder.sandbox.zygote import PRELOAD\n"
-        "os.environ.setdefault('MPLBACKEND', 'Agg')\n"
-        "for name in PRELOAD:\n"
-        "    try:\n"
-        "        importlib.import_module(name)\n"
-        "    except Exception:\n"
-        "        pass\n"
+        "import json, sys\n"
+        "from autograder.sandbox.zygote import import_all\n"
+        "import_all()\n"
         "print(json.dumps(sorted(sys.modules)))"
     )
     try:

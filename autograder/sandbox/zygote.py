@@ -44,6 +44,12 @@ PRELOAD = (
 
 
 def preload(names: tuple[str, ...] = PRELOAD) -> None:
+    import_all(names)
+    warm_up_torch()
+
+
+def import_all(names: tuple[str, ...] = PRELOAD) -> None:
+    """Import ``names``, leaving out those that cannot be imported here."""
     import importlib
 
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -52,7 +58,6 @@ def preload(names: tuple[str, ...] = PRELOAD) -> None:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - not installed, or forbidden by the guard
             pass
-    warm_up_torch()
 
 
 def warm_up_torch() -> None:
