@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import autograder  # noqa: F401 - first, before nbformat (see autograder/__init__.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 SUBSET = ROOT.parent / "shared" / "data" / "cifar-10-subset" / "cifar-10-batches-py"
 

@@ -67,6 +67,8 @@ c.Autograde.autograde_preprocessors = [
 c.Execute.timeout = Settings.cell_timeout
 c.Execute.execute_retries = 0
 c.Execute.interrupt_on_timeout = True
+# Kernels are forked from a warm zygote: see that they are ready without fixed waits.
+c.AsyncKernelManager.client_class = "autograder.nbgrader_plugins.kernel_client.QuickStartClient"
 
 # Feedback: hidden test code and tracebacks through it are not shown.
 c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -33,7 +33,7 @@ def nbgrader(
     The process gets its own session, so on timeout the whole group (nbgrader and
     its kernel) is killed.
     """
-    command = [sys.executable, "-m", "nbgrader", *args]
+    command = [sys.executable, "-m", "autograder.nbgrader_plugins", *args]
     process = subprocess.Popen(
         command,
         cwd=course,

@@ -12,6 +12,8 @@ from autograder.notebook import DEMO, grade_id, role, tracked
 from autograder.settings import DEMO_CELLS_ENV
 
 SKIPPED = "# (a demonstration cell of the course: not run while grading)"
+#: nbclient does not send a cell with this tag to the kernel (its ``skip_cells_with_tag``).
+SKIP_TAG = "skip-execution"
 
 
 class DropDuplicateIds(DeduplicateIds):
@@ -49,7 +51,9 @@ class SkipDemoCells(Preprocessor):
     no nbgrader metadata and its source is, unchanged, a demo cell of the released
     student notebook; cells a student added or edited still run. The released
     demo sources come from the JSON file named by ``$IN5400_DEMO_CELLS``
-    (``{notebook: [source, ...]}``).
+    (``{notebook: [source, ...]}``). A skipped cell keeps a one-line note as its source and
+    is tagged so that the executor does not send it to the kernel; the tag is taken off
+    every other cell, so no other cell can be skipped that way.
     """
 
     def preprocess(self, nb, resources):
@@ -60,6 +64,10 @@ class SkipDemoCells(Preprocessor):
         with open(path, encoding="utf-8") as handle:
             demos = set(json.load(handle).get(notebook, []))
         for cell in nb.cells:
+            tags = cell.get("metadata", {}).get("tags")
+            if isinstance(tags, list) and SKIP_TAG in tags:
+                cell.metadata["tags"] = [tag for tag in tags if tag != SKIP_TAG]
             if role(cell) == DEMO and cell.source in demos:
                 cell.source = SKIPPED
+                cell.metadata.setdefault("tags", []).append(SKIP_TAG)
         return nb, resources

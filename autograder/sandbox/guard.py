@@ -265,9 +265,12 @@ def name_exercise(exercise: str) -> None:
 
 def scrub_attributes(policy: Policy, namespace: dict[str, Any], exercise: str) -> None:
     """Replace each forbidden attribute by a refusing stub wherever a loaded module or the
-    notebook namespace holds it (run after the setup code, before the answer cells)."""
+    notebook namespace holds it (run after the setup code, before the answer cells).
+
+    One pass over every module's namespace finds all the holders of all the attributes."""
     from in5400lib.testing import ForbiddenCallError, refusal
 
+    stubs: dict[int, tuple[Any, Any]] = {}  # id(original) -> (original, its stub)
     for dotted in policy.attributes:
         module_name, _, attribute = dotted.rpartition(".")
         module = sys.modules.get(module_name)
@@ -279,8 +282,12 @@ def scrub_attributes(policy: Policy, namespace: dict[str, Any], exercise: str) -
         def stub(*args: Any, _message: str = message, **kwargs: Any) -> Any:
             raise ForbiddenCallError(_message)
 
-        holders = [getattr(m, "__dict__", None) for m in list(sys.modules.values())]
-        for holder in [*(h for h in holders if isinstance(h, dict)), namespace]:
-            for key, value in list(holder.items()):
-                if value is original:
-                    holder[key] = stub
+        stubs.setdefault(id(original), (original, stub))
+    if not stubs:
+        return
+    holders = [getattr(m, "__dict__", None) for m in list(sys.modules.values())]
+    for holder in [*(h for h in holders if isinstance(h, dict)), namespace]:
+        for key, value in list(holder.items()):
+            found = stubs.get(id(value))
+            if found is not None and found[0] is value:
+                holder[key] = found[1]

@@ -38,6 +38,8 @@ PRELOAD = (
     "matplotlib.pyplot",
     "matplotlib_inline.backend_inline",
     "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.debugger",  # imported by every kernel's start-up (pdb, debugpy)
     "in5400lib.testing",
     "in5400lib.plotting",
 )
