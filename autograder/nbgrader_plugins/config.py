@@ -20,7 +20,7 @@ from nbgrader.preprocessors import (
 )
 
 from autograder.nbgrader_plugins.execute import GuardedExecute
-from autograder.nbgrader_plugins.feedback import RedactHiddenTests
+from autograder.nbgrader_plugins.feedback import FeedbackExporter, RedactHiddenTests
 from autograder.nbgrader_plugins.sanitize import DropDuplicateIds, SkipDemoCells
 from autograder.settings import Settings
 
@@ -73,3 +73,4 @@ c.AsyncKernelManager.client_class = "autograder.nbgrader_plugins.kernel_client.Q
 # Feedback: hidden test code and tracebacks through it are not shown.
 c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
 c.RedactHiddenTests.enforce_metadata = False
+c.GenerateFeedback.exporter_class = FeedbackExporter
