@@ -158,7 +158,7 @@ def preloaded_modules() -> frozenset[str]:
 
     code = (
         "import json, sys\n"
-        "from autograder.sandbox.zygote import import_all\n"
+        "from autograder.sandbox.preload import import_all\n"
         "import_all()\n"
         "print(json.dumps(sorted(sys.modules)))"
     )
@@ -184,7 +184,7 @@ def _preload_key() -> str:
     import hashlib
     from importlib import metadata
 
-    from autograder.sandbox.zygote import PRELOAD
+    from autograder.sandbox.preload import PRELOAD
 
     digest = hashlib.sha256(f"{sys.executable}\n{sys.version}\n{PRELOAD}".encode())
     for root in sorted({name.split(".")[0] for name in PRELOAD}):
