@@ -14,7 +14,6 @@ import functools
 import importlib.machinery
 import importlib.util
 import json
-import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -145,15 +144,10 @@ def loaded_with_root(name: str) -> bool:
 
 @functools.cache
 def preloaded_modules() -> frozenset[str]:
-    """Every module a zygote's preload imports, found in a fresh interpreter (so it does not
-    depend on what this process happens to have imported), once per installation: the list
-    is kept in the user's cache folder under a key of what it depends on (``_preload_key``).
-    Empty if it cannot be found."""
-    cache = _cache_dir() / f"preloaded-{_preload_key()}.json"
-    try:
-        return frozenset(json.loads(cache.read_text()))
-    except (OSError, ValueError):
-        pass
+    """Every module a zygote's preload imports, found once per grading process in a fresh
+    interpreter (so it does not depend on what this process happens to have imported);
+    empty if that fails. Not kept on disk: a submission's kernel, running as the grader's
+    user, could rewrite such a file and change what the guard refuses for later students."""
     import subprocess  # here: it imports ``threading``, which a guarded worker must not have
 
     code = (
@@ -166,48 +160,9 @@ def preloaded_modules() -> frozenset[str]:
         run = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=True
         )
-        modules = json.loads(run.stdout.splitlines()[-1])
+        return frozenset(json.loads(run.stdout.splitlines()[-1]))
     except (OSError, subprocess.SubprocessError, ValueError, IndexError):
         return frozenset()
-    _write_cache(cache, json.dumps(modules))
-    return frozenset(modules)
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "in5400"
-
-
-def _preload_key() -> str:
-    """A hash of what the preload's module list depends on: this interpreter, the installed
-    versions of the preloaded packages, and the course's own preloaded sources."""
-    import hashlib
-    from importlib import metadata
-
-    from autograder.sandbox.preload import PRELOAD
-
-    digest = hashlib.sha256(f"{sys.executable}\n{sys.version}\n{PRELOAD}".encode())
-    for root in sorted({name.split(".")[0] for name in PRELOAD}):
-        try:
-            digest.update(f"{root}={metadata.version(root)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{root}=?".encode())
-    for package in ("in5400lib", "autograder"):
-        folder = module_location(package)
-        for source in sorted(folder.rglob("*.py")) if folder else []:
-            digest.update(source.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _write_cache(path: Path, text: str) -> None:
-    """Write ``path`` atomically (parallel graders may write it at once); never fail."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(text)
-        os.replace(temporary, path)
-    except OSError:
-        pass
 
 
 def _own_definitions(
