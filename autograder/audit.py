@@ -1,8 +1,9 @@
 """``in5400 audit``: are the hidden tests any good?
 
-For each notebook it grades, through the real grading path (nbgrader autograde,
-the guarded executor and the trusted re-check; the re-check runs on the results
-with full marks, the only ones whose verdict it can change):
+For each notebook it grades, through the real grading path (the trusted re-check,
+and nbgrader autograde with the guarded executor where the re-check cannot decide;
+only "full marks or not?" is asked, so the re-check decides every case whose cells
+it could all judge: ``grading.direct``):
 
 * the solution (must get full marks),
 * the blank student notebook (must get 0),
@@ -162,8 +163,8 @@ def run_audit(
         work = out or Path(tmp)
         submissions = work / "submissions"
         cases = build_submissions(names, submissions)
-        # Every verdict below is decided by full marks or not, and the re-check can only
-        # lower a score: results that already lost points need no re-check.
+        # Every verdict below is decided by full marks or not: a result that lost points in
+        # the re-check needs no kernel run, which could only take more away.
         settings = Settings(
             out=work / "graded",
             jobs=jobs,

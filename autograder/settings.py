@@ -71,9 +71,9 @@ class Settings:
     batch_size: int = 4
     feedback: bool = True
     recheck: bool = True
-    #: Re-check only results with full marks. The re-check can only take points away, so
-    #: for a question asked of full marks alone ("did this lose points?", the audit's)
-    #: re-checking a result that already lost some cannot change the answer.
+    #: Only "full marks or not?" is asked (the audit's question): the re-check decides a
+    #: result that lost points without the kernel run (which could only take more away),
+    #: and nbgrader's results without full marks are not re-checked.
     recheck_only_full_marks: bool = False
     sandbox_user: str = "nobody"
     #: What the sandboxes see empty (``autograder.sandbox.hide``); set by ``grade_class``.

@@ -1,12 +1,13 @@
 """Where does grading time go? One class graded by `in5400 grade --jobs 1`, stage by stage.
 
 Each stage of a batch (``autograder.grading.batch``) is timed around the grader's own
-functions; inside the ``nbgrader autograde`` process, kernel start-up, cell execution and
-kernel shutdown are timed around nbclient's methods (this script starts nbgrader through
-itself to do that); inside the trusted re-check, sandbox start, the calls into the sandboxes
-and the test cells. Prints a Markdown table per stage, in seconds per student.
+functions; inside the trusted re-check, sandbox start, the calls into the sandboxes and the
+test cells; inside an ``nbgrader autograde`` process (for what the re-check does not decide:
+``--kind blank`` or ``wrong``), kernel start-up, cell execution and kernel shutdown, around
+nbclient's methods (this script starts nbgrader through itself to do that). Prints a
+Markdown table per stage, in seconds per student.
 
-    python benchmarks/grading_profile.py --students 2
+    python benchmarks/grading_profile.py --students 2 [--kind wrong]
 """
 
 from __future__ import annotations
@@ -86,20 +87,9 @@ def nbgrader_timed() -> None:
     runpy.run_module("nbgrader", run_name="__main__")
 
 
-def make_class(folder: Path, students: int) -> None:
-    import nbformat
+def profile(students: int, kind: str) -> None:
+    from grading_speed import make_class
 
-    from autograder.audit import solution_sources, student_notebook
-    from autograder.course import available_notebooks
-
-    for index in range(students):
-        for name in available_notebooks():
-            path = folder / f"student{index:02d}" / f"{name}.ipynb"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(student_notebook(name, solution_sources(name)), path)
-
-
-def profile(students: int) -> None:
     from autograder.course import available_notebooks
     from autograder.grading import batch, recheck
     from autograder.grading import recheck_sandbox as sandbox
@@ -112,13 +102,15 @@ def profile(students: int) -> None:
     stages = [
         ("start_zygote", "zygote start (once per grading process)"),
         ("triage", "triage (missing, malformed)"),
-        ("make_job", "course folder for the batch"),
+        ("trusted_verdicts", "trusted re-check (every test cell)"),
+        ("executed_notebook", "executed notebooks from the re-check"),
+        ("make_job", "course folder for nbgrader's batch"),
         ("autograde", "nbgrader autograde"),
         ("read_results", "read the gradebook and status files"),
-        ("recheck_results", "trusted re-check"),
+        ("recheck_results", "re-check verdicts applied to nbgrader's"),
         ("police_results", "policy check of the answer cells"),
-        ("collect", "copy executed notebooks"),
-        ("copy_feedback", "feedback pages (HTML)"),
+        ("write_outputs", "write executed notebooks and feedback"),
+        ("write_feedback", "feedback pages (HTML)"),
     ]
     for name, label in stages:
         timer(batch, name, label, times)
@@ -138,19 +130,20 @@ def profile(students: int) -> None:
     run.subprocess.Popen = timed_popen
     with tempfile.TemporaryDirectory(prefix="grading-profile-") as tmp:
         root = Path(tmp)
-        make_class(root / "class", students)
-        settings = Settings(out=root / "out", jobs=1, batch_size=students)
         names = available_notebooks()
+        make_class(root / "class", students, names, (kind,))
+        settings = Settings(out=root / "out", jobs=1, batch_size=students)
         prepare(settings, names)  # not timed: the template is built once per course
         load = os.getloadavg()[0]
         start = time.perf_counter()
         results = grade_class(root / "class", settings, names, progress=False)
         total = time.perf_counter() - start
-    inner = json.loads(nbgrader_times.read_text())
+    text = nbgrader_times.read_text()  # empty when nbgrader did not run
+    inner = json.loads(text) if text else {}
     nbgrader_times.unlink()
     statuses = sorted({(r.status, r.score == r.max_score) for r in results})
     count = students * len(names)
-    print(f"{students} perfect students x {len(names)} notebooks, load {load:.2f}, {statuses}")
+    print(f"{students} {kind} students x {len(names)} notebooks, load {load:.2f}, {statuses}")
     print("\n| stage | calls | s per student | share |\n|---|---:|---:|---:|")
 
     def row(label: str, values: list[float], indent: str = "") -> None:
@@ -161,11 +154,14 @@ def profile(students: int) -> None:
         )
 
     for _, label in stages:
+        if label == "feedback pages (HTML)":
+            row(label, times[label], "… ")
+            continue
         row(label, times[label])
         if label == "nbgrader autograde":
             for inner_label, values in inner.items():
                 row(inner_label, values, "… ")
-        if label == "trusted re-check":
+        if label == "trusted re-check (every test cell)":
             for extra in [key for key in times if key.startswith("re-check:")]:
                 row(extra[len("re-check: ") :], times[extra], "… ")
     print(f"| **total** `grade_class` | | **{total / students:.2f}** | 100% |")
@@ -178,7 +174,9 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=2)
-    profile(parser.parse_args().students)
+    parser.add_argument("--kind", choices=["perfect", "blank", "wrong"], default="perfect")
+    args = parser.parse_args()
+    profile(args.students, args.kind)
 
 
 if __name__ == "__main__":

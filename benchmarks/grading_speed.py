@@ -27,10 +27,16 @@ from autograder.grading.pipeline import grade_class
 from autograder.nbgrader_plugins.run import nbgrader
 from autograder.settings import FAST_ENV, THREADS_ENV, Settings
 
+KINDS = ("perfect", "blank", "wrong")
 
-def make_class(folder: Path, students: int, notebooks: list[str]) -> None:
+
+def make_class(
+    folder: Path, students: int, notebooks: list[str], kinds: tuple[str, ...] = KINDS
+) -> None:
+    """``students`` students handing in every notebook, by turns of ``kinds``: the solution
+    (perfect), the student version (blank), one mutant of the audit corpus (wrong)."""
     for index in range(students):
-        kind = ("perfect", "blank", "wrong")[index % 3]
+        kind = kinds[index % len(kinds)]
         for name in notebooks:
             answers = solution_sources(name) if kind != "blank" else {}
             if kind == "wrong":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -342,6 +343,25 @@ def test_feedback_never_shows_hidden_tests(graded):
     for page in pages:
         text = page.read_text()
         assert "HIDDEN TESTS" not in text and "default_rng(5400)" not in text, page
+
+
+def test_feedback_pages_give_the_final_grade_and_say_why_points_were_withdrawn(graded):
+    folder = graded["out"] / "feedback"
+    pages = {page.parent.name: page.read_text() for page in folder.rglob("*.html")}
+    assert {"perfect", "blank", "patch_numpy", "shortcut"} <= set(pages)
+    for student, page in pages.items():
+        shown = re.search(r"\(Score: ([0-9.]+) / ([0-9.]+)\)", page)
+        assert shown and float(shown.group(1)) == score(graded, student), student
+    # the kernel passed every test of the rigged notebook; the page shows the re-check's verdict
+    assert "NoPoints" in pages["patch_numpy"]
+    assert "NoPoints" in pages["shortcut"] and "torch.ops.aten" in pages["shortcut"]
+
+
+def test_the_executed_notebooks_hold_the_hidden_tests_for_the_tas(graded):
+    for student in ("perfect", "blank", "patch_numpy"):
+        executed = nbformat.read(graded["out"] / "autograded" / student / f"{NB}.ipynb", 4)
+        sources = "\n".join(cell.source for cell in executed.cells)
+        assert "BEGIN HIDDEN TESTS" in sources, student
 
 
 def test_a_second_run_reuses_every_result_and_gives_the_same_grades(graded):

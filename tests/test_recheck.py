@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograder.grading.environment import sandbox_environment
+from answer_cells import one_answer, sandbox_env
+
 from autograder.grading.recheck import run_tests
 from autograder.notebook import Cells
-from autograder.settings import Settings
 
 CELLS = Cells(
     setup=["import numpy as np"],
@@ -20,11 +20,54 @@ CELLS = Cells(
 
 
 def test_a_name_error_names_the_answer_cell_that_stopped(tmp_path: Path):
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    env = sandbox_environment(Settings(out=tmp_path / "out"), scratch, "")
-    verdict = run_tests(CELLS, env, cell_timeout=20, policies={})
+    verdict = run_tests(CELLS, sandbox_env(tmp_path), cell_timeout=20, policies={})
     assert verdict.passed == {"test_half": False}
     assert verdict.messages["test_half"] == (
         "NameError: name 'half' is not defined (answer half: KeyError: 'not yet')"
     )
+
+
+def verdict_of(tmp_path: Path, answer: str, tests: list[tuple[str, str]], timeout: float = 20):
+    cells = one_answer("import numpy as np\nimport torch", "f", answer, tests)
+    env = sandbox_env(tmp_path)
+    return run_tests(cells, env, cell_timeout=timeout, policies={}, stop_at_trouble=True)
+
+
+LEFT_ALONE = [
+    ("test_array", "x = np.arange(4.0)\nf(x)\nassert (x == np.arange(4.0)).all(), 'x changed'"),
+    ("test_tensor", "t = torch.zeros(3)\nf(t)\nassert not t.requires_grad, 'requires grad'"),
+]
+
+
+def test_what_a_function_does_to_its_arguments_reaches_the_tests(tmp_path: Path):
+    """The sandbox works on copies of the arguments; their changes travel back."""
+    mutating = "def f(x):\n    if isinstance(x, np.ndarray):\n        x[0] = 9\n"
+    mutating += "    else:\n        x.requires_grad_(True)\n    return 0\n"
+    verdict = verdict_of(tmp_path, mutating, LEFT_ALONE)
+    assert verdict.passed == {"test_array": False, "test_tensor": False}
+    assert verdict.messages == {
+        "test_array": "AssertionError: x changed",
+        "test_tensor": "AssertionError: requires grad",
+    }
+
+
+def test_a_function_that_copies_its_arguments_passes(tmp_path: Path):
+    copying = "def f(x):\n    y = x.clone() if hasattr(x, 'clone') else x.copy()\n"
+    copying += "    y[0] = 9\n    return y\n"
+    verdict = verdict_of(tmp_path, copying, LEFT_ALONE)
+    assert verdict.passed == {"test_array": True, "test_tensor": True} and verdict.complete
+
+
+def test_what_cells_print_is_kept_for_the_executed_notebook(tmp_path: Path):
+    answer = "print('defining f')\ndef f(x):\n    return x\n"
+    tests = [("test_f", "print('checking f')\nassert f(1) == 1")]
+    verdict = verdict_of(tmp_path, answer, tests)
+    assert verdict.printed == {"f": "defining f\n", "test_f": "checking f\n"}
+    assert verdict.passed == {"test_f": True} and verdict.complete
+
+
+def test_a_call_that_hangs_stops_the_run_and_leaves_the_verdict_incomplete(tmp_path: Path):
+    answer = "def f(x):\n    while True:\n        pass\n"
+    tests = [("test_1", "f(1)"), ("test_2", "f(2)")]
+    verdict = verdict_of(tmp_path, answer, tests, timeout=2)
+    assert verdict.passed == {"test_1": False} and not verdict.complete

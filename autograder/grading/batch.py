@@ -1,11 +1,14 @@
-"""Grade a batch of submissions with one ``nbgrader autograde`` run in a private course folder.
+"""Grade a batch of submissions: the trusted re-check first, nbgrader for what it leaves open.
 
-Each batch gets its own temporary nbgrader course directory with its own copy of
-the template gradebook (nbgrader's sqlite gradebook is not safe for concurrent
-writers), so parallel workers share no writable state. Missing and malformed
-submissions are decided here without running anything; the rest are autograded,
-re-checked (``autograder.grading.recheck``), checked against the course's policy
-(``autograder.grading.policy``) and given feedback.
+Missing and malformed submissions are decided here without running anything. The
+trusted re-check (``autograder.grading.direct``) then runs every test cell of the
+others; a submission it passes outright is graded without a kernel run. The rest
+get one ``nbgrader autograde`` run in a temporary course directory with its own copy
+of the template gradebook (nbgrader's sqlite gradebook is not safe for concurrent
+writers, so parallel workers share no writable state), and the re-check's verdict
+is applied to what it awarded (``autograder.grading.recheck``). Every result is then
+checked against the course's policy (``autograder.grading.policy``), and its executed
+notebook and feedback page are written (``autograder.grading.feedback_pages``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import nbformat
+from nbformat.notebooknode import NotebookNode
+
 from autograder.course import ASSIGNMENT, solutions_dir
+from autograder.grading.direct import decides, executed_notebook, trusted_verdicts, verdict_result
 from autograder.grading.environment import (
     grading_environment,
     one_thread,
@@ -25,13 +32,14 @@ from autograder.grading.environment import (
     process_scratch_root,
     start_zygote,
 )
+from autograder.grading.feedback_pages import write_feedback
 from autograder.grading.gradebook import from_gradebook, read_gradebook
 from autograder.grading.keys import result_key
 from autograder.grading.policy import police_results
 from autograder.grading.recheck import recheck_results
-from autograder.grading.results import Result, zero_result
+from autograder.grading.results import Result, write_atomic, zero_result
 from autograder.grading.submission import MalformedSubmission, Submission, validate
-from autograder.nbgrader_plugins.run import generate_feedback, make_course_dir, nbgrader
+from autograder.nbgrader_plugins.run import make_course_dir, nbgrader
 from autograder.notebook import NotebookInfo, demo_sources
 from autograder.sandbox.hide import shield_this_process
 from autograder.settings import DEMO_CELLS_ENV, SOCKET_ENV, Settings
@@ -47,7 +55,8 @@ def grade_batch(
     solutions: str,
     sandbox_user: str,
 ) -> list[Result]:
-    """Grade a few submissions with one ``nbgrader autograde`` run in a private course folder."""
+    """Grade a few submissions: the trusted re-check first, then one ``nbgrader autograde``
+    run in a private course folder for those it does not pass outright (``grading.direct``)."""
     shield_this_process()
     results, to_grade = triage(batch, infos, solutions)
     if not to_grade:
@@ -55,23 +64,39 @@ def grade_batch(
     job = Path(tempfile.mkdtemp(prefix="job-", dir=private_dir(settings.work / "jobs")))
     scratch_root = process_scratch_root(bool(sandbox_user))
     try:
-        make_job(job, template, to_grade, infos)
         env = grading_environment(settings, scratch_root, job / "status", sandbox_user)
         env[DEMO_CELLS_ENV] = str(job / "demo_cells.json")
         env[SOCKET_ENV] = start_zygote(settings, scratch_root, sandbox_user)
-        log = autograde(job, settings, env, len(to_grade))
-        graded = read_results(job, to_grade, infos, solutions, log)
+        verdicts = {}
         if settings.recheck:
-            with one_thread():
-                recheck_results(graded, to_grade, settings, sandbox_user, scratch_root)
+            verdicts = trusted_verdicts(to_grade, settings, sandbox_user, scratch_root)
+        graded, executed = [], {}
+        for sid, trusted in verdicts.items():
+            if decides(trusted, settings):
+                submission = to_grade[sid]
+                key = result_key(submission, solutions)
+                info = infos[submission.notebook]
+                graded.append(verdict_result(submission, info, trusted.verdict, key))
+                executed[submission] = executed_notebook(submission, trusted.verdict)
+        rest = {sid: s for sid, s in to_grade.items() if s not in executed}
+        if rest:
+            make_job(job, template, rest, infos)
+            log = autograde(job, settings, env, len(rest))
+            graded += read_results(job, rest, infos, solutions, log)
+            if settings.recheck:
+                known = {
+                    (s.student, s.notebook): verdicts[sid].verdict
+                    for sid, s in rest.items()
+                    if sid in verdicts and verdicts[sid].verdict.complete
+                }
+                with one_thread():
+                    recheck_results(graded, rest, settings, sandbox_user, scratch_root, known)
+            executed |= autograded_notebooks(job, rest)
         police_results(
             graded, {(s.student, s.notebook): s.path for s in to_grade.values()}, solutions_dir()
         )
         results += graded
-        # The executed notebooks (hidden tests and outputs included), for the TAs.
-        collect(job, "autograded", to_grade, settings.out / "autograded", ".ipynb")
-        if settings.feedback:
-            copy_feedback(job, to_grade, settings.out / "feedback", env)
+        write_outputs(graded, executed, settings)
     finally:
         shutil.rmtree(job, ignore_errors=True)
         for leftover in scratch_root.iterdir():
@@ -154,25 +179,34 @@ def read_results(
     ]
 
 
-def collect(job: Path, stage: str, students: dict[str, Submission], dest: Path, ext: str) -> None:
-    """Copy ``<job>/<stage>/<sid>/<assignment>/<notebook><ext>`` to ``dest/<student>/``."""
-    for sid, submission in students.items():
-        produced = job / stage / sid / ASSIGNMENT / f"{submission.notebook}{ext}"
-        if produced.exists():
-            target = dest / submission.student / produced.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(produced, target)
+def autograded_notebooks(job: Path, rest: dict[str, Submission]) -> dict[Submission, NotebookNode]:
+    """The notebooks nbgrader executed, by submission (none for one it could not run)."""
+    executed = {}
+    for sid, submission in rest.items():
+        path = job / "autograded" / sid / ASSIGNMENT / f"{submission.notebook}.ipynb"
+        if path.exists():
+            executed[submission] = nbformat.read(path, as_version=4)
+    return executed
 
 
-def copy_feedback(
-    job: Path, students: dict[str, Submission], dest: Path, env: dict[str, str]
+def write_outputs(
+    results: list[Result], executed: dict[Submission, NotebookNode], settings: Settings
 ) -> None:
-    """Write the feedback pages with nbgrader's converter in this process and copy them out.
+    """Write each executed notebook (hidden tests and outputs included, for the TAs) to
+    ``OUT/autograded/<student>/`` and its feedback page to ``OUT/feedback/<student>/``.
 
     A page that could not be written is logged; it never costs the batch its grades.
     """
-    try:
-        generate_feedback(job)
-    except Exception:  # noqa: BLE001 - a missing feedback page must not cost the grades
-        logging.getLogger(__name__).exception("feedback pages were not all written")
-    collect(job, "feedback", students, dest, ".html")
+    by_pair = {(s.student, s.notebook): nb for s, nb in executed.items()}
+    for result in results:
+        notebook = by_pair.get((result.student, result.notebook))
+        if notebook is None:
+            continue
+        path = settings.out / "autograded" / result.student / f"{result.notebook}.ipynb"
+        write_atomic(path, nbformat.writes(notebook))
+        if not settings.feedback:
+            continue
+        try:
+            write_feedback(notebook, result, settings.out / "feedback")
+        except Exception:  # noqa: BLE001 - a missing feedback page must not cost the grades
+            logging.getLogger(__name__).exception("no feedback page for %s", path)

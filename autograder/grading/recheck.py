@@ -31,7 +31,7 @@ import ast
 import contextlib
 import functools
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,13 @@ class RemoteFunction:
 class Verdict:
     passed: dict[str, bool | None]  # grade_id -> passed / failed / None (not judged)
     messages: dict[str, str]
+    printed: dict[str, str] = field(default_factory=dict)  # test or answer grade_id -> text
+    answer_errors: dict[str, str] = field(default_factory=dict)  # answer grade_id -> error
+    #: Every answer cell ran and no call hung or killed its sandbox.
+    complete: bool = True
+    #: Cells it could not judge, judged since by running them among the answers: the error
+    #: each raised there (None: passed).
+    unjudged: dict[str, str | None] = field(default_factory=dict)
 
 
 def run_tests(
@@ -112,13 +119,17 @@ def run_tests(
     env: dict[str, str],
     cell_timeout: float,
     policies: dict[str, Policy] | None = None,
+    stop_at_trouble: bool = False,
 ) -> Verdict:
     """Run the solution's test cells against the sandboxed answers; judge each cell.
 
     ``policies`` (``{answer grade_id: Policy}``) default to the course's policy table.
+    With ``stop_at_trouble`` the run stops at the first call that hangs or kills its
+    sandbox (the verdict is then incomplete and judges only the cells before it).
     """
     passed: dict[str, bool | None] = {}
     messages: dict[str, str] = {}
+    printed: dict[str, str] = {}
     if policies is None:
         policies = policy_for(Path(cells.notebook).stem)
     groups = answer_groups(cells, policies)
@@ -133,19 +144,27 @@ def run_tests(
             sandbox.close()
         # It failed before any student code ran: nothing to judge, nbgrader's scores stand.
         why = f"the re-check could not start ({gone})"
-        return Verdict({g: None for g, _ in cells.tests}, {g: why for g, _ in cells.tests})
+        none = {g: None for g, _ in cells.tests}
+        return Verdict(none, {g: why for g, _ in cells.tests}, complete=False)
     try:
         namespace, test_classes = trusted_namespace(cells, sandboxes)
         for grade_id, source in cells.tests:
-            outcome, message = judge_cell(grade_id, source, namespace, test_classes, sandboxes)
-            passed[grade_id] = outcome
+            output = io.StringIO()
+            with contextlib.redirect_stdout(output):  # what the tests print
+                outcome, message = judge_cell(grade_id, source, namespace, test_classes, sandboxes)
+            passed[grade_id], printed[grade_id] = outcome, output.getvalue()
             if message is not None:
                 messages[grade_id] = message
+            if stop_at_trouble and any(s.trouble for s in sandboxes):
+                break
     finally:
         for sandbox in sandboxes:
             sandbox.close()
-    verdict = Verdict(passed, messages)
+    verdict = Verdict(passed, messages, printed)
     for sandbox in sandboxes:
+        verdict.printed.update(sandbox.printed)
+        verdict.answer_errors.update(sandbox.cell_errors)
+        verdict.complete = verdict.complete and not sandbox.trouble and not sandbox.skipped
         verdict = verdict_with_skips(verdict, sandbox)
     return verdict
 
@@ -184,8 +203,7 @@ def judge_cell(
     test_classes.update(class_sources(without_magics(source)))
     notes_before = sum(len(s.opaque_notes) for s in sandboxes)
     try:
-        with contextlib.redirect_stdout(io.StringIO()):  # what the tests print
-            exec(compile(without_magics(source), f"<{grade_id}>", "exec"), namespace)
+        exec(compile(without_magics(source), f"<{grade_id}>", "exec"), namespace)
         return True, None
     except Unverifiable as why:
         return None, str(why)
@@ -213,14 +231,22 @@ def recheck_results(
     settings: Settings,
     sandbox_user: str,
     scratch_root: Path,
+    known: dict[tuple[str, str], Verdict] | None = None,
 ) -> None:
-    """Re-check the cells nbgrader passed in one batch's results; update them in place."""
+    """Re-check the cells nbgrader passed in one batch's results; update them in place.
+
+    ``known`` verdicts (by (student, notebook)), complete ones of every test cell, are
+    applied as they are.
+    """
     by_pair = {(s.student, s.notebook): s for s in to_grade.values()}
     for result in results:
         submission = by_pair.get((result.student, result.notebook))
         passed = {grade_id for grade_id, (score, _) in result.cells.items() if score > 0}
         if submission is None or not passed:
             continue  # nothing to withdraw: the re-check can only lower a score
+        if (result.student, result.notebook) in (known or {}):
+            apply_verdict(result, known[(result.student, result.notebook)])
+            continue
         if settings.recheck_only_full_marks and result.score < result.max_score:
             continue
         solution = solutions_dir() / f"{result.notebook}.ipynb"
@@ -228,6 +254,17 @@ def recheck_results(
         cells = replace(cells, tests=[t for t in cells.tests if t[0] in passed])
         env = sandbox_environment(settings, scratch_root, sandbox_user)
         apply_verdict(result, run_tests(cells, env, settings.cell_timeout))
+
+
+def unjudged_notes(verdict: Verdict, unjudged: list[str]) -> list[str]:
+    """``not re-checked: <cells> (<reason>)``, one note per reason."""
+    by_reason: dict[str, list[str]] = {}
+    for grade_id in unjudged:
+        by_reason.setdefault(verdict.messages.get(grade_id, ""), []).append(grade_id)
+    return [
+        f"not re-checked: {', '.join(ids)}" + (f" ({reason})" if reason else "")
+        for reason, ids in by_reason.items()
+    ]
 
 
 def apply_verdict(result: Result, verdict: Verdict) -> None:
@@ -250,11 +287,6 @@ def apply_verdict(result: Result, verdict: Verdict) -> None:
             "passed in the notebook but failed the trusted re-check: "
             + "; ".join(f"{grade_id}: {why}" for grade_id, why in failed.items())
         )
-    if unjudged:
-        by_reason: dict[str, list[str]] = {}
-        for grade_id in unjudged:
-            by_reason.setdefault(verdict.messages.get(grade_id, ""), []).append(grade_id)
-        for reason, ids in by_reason.items():
-            notes.append(f"not re-checked: {', '.join(ids)}" + (f" ({reason})" if reason else ""))
+    notes += unjudged_notes(verdict, unjudged)
     if notes:
         result.detail = " | ".join(part for part in [result.detail, *notes] if part)

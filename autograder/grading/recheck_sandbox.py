@@ -80,6 +80,8 @@ class Sandbox:
         self.opaque_notes: list[str] = []
         self.skipped: dict[int, str] = {}  # answer cells left out: they hung or killed the worker
         self.cell_errors: dict[str, str] = {}  # answer grade_id -> the error that stopped it
+        self.printed: dict[str, str] = {}  # answer grade_id -> what it printed (own cells)
+        self.trouble: list[str] = []  # calls that hung or killed the worker
         self.names: dict[str, str] = {}
         self.values: dict[str, Any] = {}
         self.opaque_count = 0
@@ -137,8 +139,11 @@ class Sandbox:
             if event == "start":
                 current = int(header["index"])
             elif event == "end":
+                answer = self.cells.answers[kept[current]][0]
                 if header.get("error"):
-                    self.cell_errors[self.cells.answers[kept[current]][0]] = str(header["error"])
+                    self.cell_errors[answer] = str(header["error"])
+                if self.own is None or answer in self.own:
+                    self.printed[answer] = str(header.get("printed", ""))
                 current = None
             elif event == "ready":
                 self.names = {str(k): str(v) for k, v in header["names"].items()}
@@ -177,6 +182,18 @@ class Sandbox:
             gone.index = index
             raise gone from None
 
+    def run_here(self, cells: list[tuple[str, str]]) -> dict[str, str | None]:
+        """Run test cells in the worker, among the answers (untrusted: for comparison only);
+        ``{grade_id: error or None}``. Raises ``SandboxGone`` if a cell hangs or kills it."""
+        if self.pid is None:
+            self.start()
+        self._send({"run": [list(cell) for cell in cells]}, [])
+        errors: dict[str, str | None] = {}
+        for _ in cells:
+            header, _ = self._receive(self.cell_timeout)
+            errors[str(header["grade_id"])] = header.get("error")
+        return errors
+
     def call(self, name: str, args: tuple, kwargs: dict[str, Any], forbid: bool) -> Any:
         classes: set[str] = set()
         try:
@@ -193,6 +210,7 @@ class Sandbox:
             reply, blobs = self._receive(self.cell_timeout)
         except SandboxGone as gone:
             self.close()
+            self.trouble.append(f"{name}(...) {gone}")
             raise TimeoutError(f"{name}(...) {gone}") from None
         if "unverifiable" in reply:
             raise Unverifiable(str(reply["unverifiable"]))

@@ -3,15 +3,15 @@
 nbgrader reads this file as its ``nbgrader_config.py``: the grader copies it into
 each temporary course directory it creates, so every nbgrader run sees the same
 settings. The preprocessors are given as classes; the course's own come from
-this package (``sanitize``, ``execute``, ``feedback``).
+this package (``sanitize``, ``execute``). Feedback pages are not nbgrader's
+(``autograder.grading.feedback_pages``): they show the final grade.
 """
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     ClearOutput,
-    GetGrades,
     IgnorePattern,
     LimitOutput,
     OverwriteCells,
@@ -20,7 +20,6 @@ from nbgrader.preprocessors import (
 )
 
 from autograder.nbgrader_plugins.execute import GuardedExecute
-from autograder.nbgrader_plugins.feedback import FeedbackExporter, RedactHiddenTests
 from autograder.nbgrader_plugins.sanitize import DropDuplicateIds, SkipDemoCells
 from autograder.settings import Settings
 
@@ -69,8 +68,3 @@ c.Execute.execute_retries = 0
 c.Execute.interrupt_on_timeout = True
 # Kernels are forked from a warm zygote: see that they are ready without fixed waits.
 c.AsyncKernelManager.client_class = "autograder.nbgrader_plugins.kernel_client.QuickStartClient"
-
-# Feedback: hidden test code and tracebacks through it are not shown.
-c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]
-c.RedactHiddenTests.enforce_metadata = False
-c.GenerateFeedback.exporter_class = FeedbackExporter

@@ -1,4 +1,4 @@
-"""Run nbgrader in a throw-away course directory: its apps, or a converter in this process."""
+"""Run nbgrader's apps in a throw-away course directory."""
 
 from __future__ import annotations
 
@@ -74,28 +74,3 @@ def generate_assignment(course: Path, solutions: list[Path], db: bool = True) ->
     if result.returncode != 0:
         raise RuntimeError(f"nbgrader generate_assignment failed:\n{result.stdout}")
     return course / "release" / ASSIGNMENT
-
-
-def course_config(course: Path):
-    """The traitlets configuration nbgrader's apps would load from ``course``'s config file."""
-    from traitlets.config.loader import PyFileConfigLoader
-
-    return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-
-
-def generate_feedback(course: Path) -> None:
-    """``nbgrader generate_feedback ASSIGNMENT --force``, run in this process.
-
-    Feedback only reads the autograded notebooks and the gradebook (no student code
-    runs), so the grader converts them itself instead of starting another Python
-    process that imports nbgrader and nbconvert again for every batch.
-    """
-    from nbgrader.converters import GenerateFeedback
-    from nbgrader.coursedir import CourseDirectory
-
-    config = course_config(course)
-    coursedir = CourseDirectory(config=config, root=str(course))
-    coursedir.assignment_id = ASSIGNMENT
-    converter = GenerateFeedback(coursedir=coursedir, config=config)
-    converter.force = True
-    converter.start()

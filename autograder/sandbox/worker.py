@@ -4,12 +4,16 @@ Started by ``autograder.grading.recheck`` as ``python -m autograder.sandbox.work
 where R and W are pipe file descriptors. It receives the setup code and the
 answer cells, enters the sandbox, executes the cells one by one (reporting each
 start and end, so the grader knows which cell hung or killed it), then answers
-``call`` requests with plain data (see ``autograder.sandbox.wire``). Its standard
-output and error go nowhere: nothing the student prints reaches the grader.
+``call`` requests with plain data (see ``autograder.sandbox.wire``), or ``run``
+requests: test cells executed here, among the answers, as in a kernel. What an answer
+cell prints is sent back as text, as the cell's output in the executed notebook;
+anything else on its standard output and error goes nowhere.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import sys
@@ -23,6 +27,8 @@ MAGIC = re.compile(r"^\s*[%!].*$", re.MULTILINE)
 #: The module both sides execute the notebook's code in, so that objects of classes a setup
 #: cell defines pickle by the same name in the grader and in the sandbox.
 NOTEBOOK_MODULE = "in5400_notebook"
+#: Characters of what an answer cell prints that are sent back (for the executed notebook).
+OUTPUT_LIMIT = 20_000
 
 
 def notebook_namespace() -> dict[str, Any]:
@@ -90,12 +96,8 @@ class Worker:
         served: set[str] = set()
         for index, (grade_id, source) in enumerate(answers):
             self.reply({"event": "start", "index": index})
-            error = None
             previous = dict(self.namespace)
-            try:
-                exec(compile(without_magics(source), f"<{grade_id}>", "exec"), self.namespace)
-            except BaseException as exc:  # noqa: BLE001 - report whatever the cell raised
-                error = f"{type(exc).__name__}: {exc}"
+            error, text = self.run_answer(grade_id, source)
             changed = {
                 name
                 for name, value in self.namespace.items()
@@ -106,7 +108,7 @@ class Worker:
             else:
                 served -= changed
                 error = None  # another worker runs this cell under its own policy
-            self.reply({"event": "end", "index": index, "error": error})
+            self.reply({"event": "end", "index": index, "error": error, "printed": text})
         names = {
             name: "callable" if callable(value) else "value"
             for name, value in self.namespace.items()
@@ -118,6 +120,28 @@ class Worker:
         values = {name: self.namespace[name] for name, kind in names.items() if kind == "value"}
         self.reply({"event": "ready", "names": names}, values, with_value=True)
 
+    def run_answer(self, grade_id: str, source: str) -> tuple[str | None, str]:
+        """Execute one answer cell: the error it raised (or None) and what it printed."""
+        error = None
+        printed = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                exec(compile(without_magics(source), f"<{grade_id}>", "exec"), self.namespace)
+        except BaseException as exc:  # noqa: BLE001 - report whatever the cell raised
+            error = f"{type(exc).__name__}: {exc}"
+        text = printed.getvalue()
+        if len(text) > OUTPUT_LIMIT:
+            text = text[:OUTPUT_LIMIT] + f"\n... ({len(text) - OUTPUT_LIMIT} more characters)"
+        return error, text
+
+    def run_test_cells(self, cells: list[list[str]]) -> None:
+        """Run test cells here, among the answers, as the notebook's kernel would (the grader
+        compares: a cell that passes here but fails the trusted run was rigged); reply with
+        each cell's error, or None, as it finishes."""
+        for grade_id, source in cells:
+            error, _ = self.run_answer(grade_id, source)
+            self.reply({"event": "ran", "grade_id": grade_id, "error": error})
+
     def serve(self) -> None:
         from in5400lib.testing import forbid_torch
 
@@ -126,6 +150,9 @@ class Worker:
                 request, blobs = wire.receive(self.incoming)
             except EOFError:
                 return
+            if "run" in request:
+                self.run_test_cells(request["run"])
+                continue
             for source in request.get("define", []):
                 # Classes a test cell defines (a probe layer it passes in): trusted code.
                 try:
@@ -137,6 +164,8 @@ class Worker:
             except Exception as exc:  # noqa: BLE001 - e.g. a class only the test cell defines
                 self.reply({"unverifiable": f"the arguments cannot be rebuilt here: {exc}"})
                 continue
+            arguments = [*args, *kwargs.values()]
+            before = [fingerprint(value) for value in arguments]
             try:
                 function = self.namespace[request["name"]]
                 if request.get("forbid"):
@@ -152,7 +181,7 @@ class Worker:
                 continue
             try:
                 # Changes the function made to modules it was given travel back too.
-                modules = module_states([*args, *kwargs.values()])
+                modules = argument_states(arguments, before)
                 self.reply({"ok": True}, [result, modules], with_value=True)
             except wire.WireError as exc:
                 self.reply({"error": {"type": "WireError", "message": str(exc), "detail": ""}})
@@ -160,23 +189,50 @@ class Worker:
                 self.reply({"unverifiable": f"the result cannot be sent: {exc}"[:300]})
 
 
-def module_states(arguments: list[Any]) -> list[Any]:
-    """For each argument that is a torch module: its tensors, training flags, gradients and
-    the plain attributes of its layers (what a test's probe layer recorded)."""
+def argument_states(arguments: list[Any], before: list[bytes | None]) -> list[Any]:
+    """What the call did to its arguments, one entry per argument (None: nothing to send).
+
+    A torch module: its tensors, training flags, gradients and the plain attributes of
+    its layers (what a test's probe layer recorded). An array or tensor whose contents or
+    ``requires_grad`` changed (``before``: its ``fingerprint`` before the call): itself.
+    """
     states: list[Any] = []
-    for value in arguments:
-        if not _is_module(value):
+    for value, old in zip(arguments, before, strict=True):
+        if _is_module(value):
+            states.append(
+                {
+                    "state": dict(value.state_dict()),
+                    "training": [m.training for m in value.modules()],
+                    "grads": [p.grad for p in value.parameters()],
+                    "attributes": module_data.attributes_of(value),
+                }
+            )
+        elif old is not None and fingerprint(value) != old:
+            states.append({"array": value})
+        else:
             states.append(None)
-            continue
-        states.append(
-            {
-                "state": dict(value.state_dict()),
-                "training": [m.training for m in value.modules()],
-                "grads": [p.grad for p in value.parameters()],
-                "attributes": module_data.attributes_of(value),
-            }
-        )
     return states
+
+
+def fingerprint(value: Any) -> bytes | None:
+    """A digest of an array's or a tensor's contents and shape, and whether a tensor
+    requires grad (None for anything else)."""
+    import hashlib
+
+    import numpy as np
+
+    torch = sys.modules.get("torch")
+    flags = b""
+    try:
+        if torch is not None and isinstance(value, torch.Tensor):
+            flags = b"requires_grad" if value.requires_grad else b""
+            value = value.detach().cpu().numpy()
+        if not isinstance(value, np.ndarray):
+            return None
+        digest = hashlib.blake2b(np.ascontiguousarray(value).tobytes(), digest_size=16)
+    except Exception:  # noqa: BLE001 - e.g. a dtype numpy lacks: not followed
+        return None
+    return digest.digest() + str(value.shape).encode() + flags
 
 
 def run_statements(source: str, namespace: dict[str, Any]) -> None:

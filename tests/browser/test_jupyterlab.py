@@ -36,7 +36,7 @@ VALIDATE_TIMEOUT_S = 300
 #: The longest an explorer may take to redraw after a control moved.
 REDRAW_TIMEOUT_S = 60
 #: Seconds after "Run All Cells" in which some cell must have started, else it is clicked again.
-NOT_STARTED_S = 30
+NOT_STARTED_S = 10
 FAILED_CELL = "The following cell failed"
 
 
