@@ -72,3 +72,13 @@ def test_a_cell_the_re_check_cannot_judge_is_judged_among_the_answers(tmp_path, 
     assert comparison(tmp_path, answer, verdict) == ""
     assert verdict.passed["test_value"] is passed
     assert (verdict.unjudged["test_value"] is None) is passed
+
+
+def test_a_rigged_comparison_leaves_the_cells_it_could_not_judge_to_the_kernel_run(tmp_path):
+    """Outcomes from the student's process never reach the verdict nbgrader's result meets."""
+    verdict = Verdict({"test_type": None, "test_value": False}, {"test_type": "why"})
+    rigged = "np.testing.assert_allclose = lambda *a, **k: None\n"
+    rigged += "def double(x):\n    return x * 3\n"
+    assert comparison(tmp_path, rigged, verdict) == "test_value passes among the answers"
+    assert verdict.passed == {"test_type": None, "test_value": False}
+    assert verdict.unjudged == {}

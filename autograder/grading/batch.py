@@ -84,10 +84,13 @@ def grade_batch(
             log = autograde(job, settings, env, len(rest))
             graded += read_results(job, rest, infos, solutions, log)
             if settings.recheck:
+                # Complete verdicts of the re-check alone (none of them judged in a sandbox).
                 known = {
                     (s.student, s.notebook): verdicts[sid].verdict
                     for sid, s in rest.items()
-                    if sid in verdicts and verdicts[sid].verdict.complete
+                    if sid in verdicts
+                    and verdicts[sid].verdict.complete
+                    and not verdicts[sid].verdict.unjudged
                 }
                 with one_thread():
                     recheck_results(graded, rest, settings, sandbox_user, scratch_root, known)

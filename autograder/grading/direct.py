@@ -97,15 +97,18 @@ def kernel_needed(
     outcomes = list(verdict.passed.values())
     if all(outcomes):
         return ""
-    raised = [e for e in verdict.answer_errors.values() if not e.startswith("NotImplementedError")]
-    if raised and not settings.recheck_only_full_marks:
-        return f"an answer cell raised {raised[0]}"
-    if submission is not None and not settings.recheck_only_full_marks:
-        if notes := unusual(submission):
+    full_marks_only = settings.recheck_only_full_marks
+    if not full_marks_only:
+        raised = [
+            e for e in verdict.answer_errors.values() if not e.startswith("NotImplementedError")
+        ]
+        if raised:
+            return f"an answer cell raised {raised[0]}"
+        if submission is not None and (notes := unusual(submission)):
             return notes
-    if settings.recheck_only_full_marks and None not in outcomes:
+    elif None not in outcomes:
         return ""
-    return compare(cells, verdict, env, settings.cell_timeout, settings.recheck_only_full_marks)
+    return compare(cells, verdict, env, settings.cell_timeout, failed_ok=full_marks_only)
 
 
 def compare(
@@ -114,8 +117,9 @@ def compare(
     """Run the test cells up to the last one the re-check failed or could not judge among
     the answers, in an unguarded sandbox, as the notebook's kernel would. A failed cell
     that passes there (unless ``failed_ok``), or a run that hangs, sends the notebook to
-    the kernel run (which flags ``tampered``); a cell the re-check could not judge gets
-    the outcome it has there (in ``verdict.passed``; its reason stays in ``messages``)."""
+    the kernel run (which flags ``tampered``) and leaves ``verdict`` as it is; otherwise a
+    cell the re-check could not judge gets the outcome it has there (in
+    ``verdict.passed``; its reason stays in ``messages``)."""
     open_cells = [i for i, (g, _) in enumerate(cells.tests) if verdict.passed.get(g) is not True]
     try:
         sandbox = Sandbox(cells, env, cell_timeout)
@@ -127,15 +131,17 @@ def compare(
         return f"the comparison run {gone}"
     finally:
         sandbox.close()
+    judged: dict[str, str | None] = {}
     for index in open_cells:
         grade_id = cells.tests[index][0]
         error = errors.get(grade_id, "NotRun: the comparison run stopped before it")
-        passed_here = error is None
         if verdict.passed.get(grade_id) is None:
-            verdict.passed[grade_id] = passed_here
-            verdict.unjudged[grade_id] = error
-        elif passed_here and not failed_ok:
+            judged[grade_id] = error
+        elif error is None and not failed_ok:
             return f"{grade_id} passes among the answers"
+    # Only a deciding verdict takes these outcomes: the kernel run judges the cells otherwise.
+    verdict.passed.update({grade_id: error is None for grade_id, error in judged.items()})
+    verdict.unjudged.update(judged)
     return ""
 
 

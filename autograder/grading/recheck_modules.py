@@ -2,11 +2,11 @@
 
 A re-checked function runs on the sandbox's copies of the networks and arrays a test
 passes in (``autograder.sandbox.module_data`` sends networks as plain data);
-``copy_module_states`` applies what it did to them (weights, modes, gradients,
+``copy_argument_states`` applies what it did to them (weights, modes, gradients,
 recorded attributes; an array's or tensor's changed contents, and a tensor's
-``requires_grad``) to the grader's own
-objects, so a test that checks its input was left alone sees what the function did.
-``first_opaque`` finds a returned value that stayed in the sandbox.
+``requires_grad``) to the grader's own objects, so a test that checks its input was
+left alone sees what the function did. ``first_opaque`` finds a returned value that
+stayed in the sandbox.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from autograder.sandbox import module_data, wire
 
 
-def copy_module_states(arguments: list[Any], states: list[Any]) -> None:
+def copy_argument_states(arguments: list[Any], states: list[Any]) -> None:
     """Apply to the grader's arguments what the sandboxed function did to its copies of
     them: a module's state, an array's or a tensor's changed contents, a tensor's
     ``requires_grad``."""

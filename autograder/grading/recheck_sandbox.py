@@ -17,7 +17,7 @@ import select
 import time
 from typing import Any
 
-from autograder.grading.recheck_modules import copy_module_states, first_opaque
+from autograder.grading.recheck_modules import copy_argument_states, first_opaque
 from autograder.notebook import Cells
 from autograder.sandbox import wire
 from autograder.sandbox.guard_policy import Policy, zygote_part
@@ -226,7 +226,7 @@ class Sandbox:
             )
             raise kind(message)
         value, modules = wire.decode(reply["value"], blobs)
-        copy_module_states([*args, *kwargs.values()], modules)
+        copy_argument_states([*args, *kwargs.values()], modules)
         opaque = first_opaque(value)
         if opaque is not None:
             self.opaque_count += 1

@@ -97,7 +97,7 @@ class Worker:
         for index, (grade_id, source) in enumerate(answers):
             self.reply({"event": "start", "index": index})
             previous = dict(self.namespace)
-            error, text = self.run_answer(grade_id, source)
+            error, text = self.exec_cell(grade_id, source)
             changed = {
                 name
                 for name, value in self.namespace.items()
@@ -120,8 +120,8 @@ class Worker:
         values = {name: self.namespace[name] for name, kind in names.items() if kind == "value"}
         self.reply({"event": "ready", "names": names}, values, with_value=True)
 
-    def run_answer(self, grade_id: str, source: str) -> tuple[str | None, str]:
-        """Execute one answer cell: the error it raised (or None) and what it printed."""
+    def exec_cell(self, grade_id: str, source: str) -> tuple[str | None, str]:
+        """Execute one cell: the error it raised (or None) and what it printed."""
         error = None
         printed = io.StringIO()
         try:
@@ -139,7 +139,7 @@ class Worker:
         compares: a cell that passes here but fails the trusted run was rigged); reply with
         each cell's error, or None, as it finishes."""
         for grade_id, source in cells:
-            error, _ = self.run_answer(grade_id, source)
+            error, _ = self.exec_cell(grade_id, source)
             self.reply({"event": "ran", "grade_id": grade_id, "error": error})
 
     def serve(self) -> None:
@@ -180,7 +180,7 @@ class Worker:
                 )
                 continue
             try:
-                # Changes the function made to modules it was given travel back too.
+                # What the function did to its arguments (modules, arrays) travels back too.
                 modules = argument_states(arguments, before)
                 self.reply({"ok": True}, [result, modules], with_value=True)
             except wire.WireError as exc:
