@@ -12,11 +12,10 @@ endif
 
 .PHONY: setup lab test test-slurm test-browser lint audit release bench lock clean
 
-# --no-compile: Python compiles each module when it is first imported, not every file up front.
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -53,7 +52,7 @@ BROWSER_STAMP := $(VENV)/.browser-$(shell cat pyproject.toml constraints.txt | c
 CHROMIUM ?= $(firstword $(shell command -v chromium chromium-browser google-chrome 2>/dev/null))
 
 $(BROWSER_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -e '.[dev,browser]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,browser]'
 	rm -f $(VENV)/.browser-*
 	touch $@
 

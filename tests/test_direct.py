@@ -45,7 +45,7 @@ def test_a_verdict_past_the_notebooks_budget_does_not_decide():
 def comparison(tmp_path: Path, answer: str, verdict: Verdict | None = None) -> str:
     """What ``kernel_needed`` says of an answer whose test the trusted run failed (or of
     ``verdict``)."""
-    env = sandbox_env(tmp_path)
+    env = sandbox_env()
     tests = [
         ("test_type", "assert callable(double)"),
         ("test_value", "np.testing.assert_allclose(double(np.ones(2)), [2, 2])"),

@@ -3,8 +3,6 @@ which answer cell stopped before defining the name, and with what error."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from answer_cells import one_answer, sandbox_env
 
 from autograder.grading.recheck import run_tests
@@ -19,17 +17,17 @@ CELLS = Cells(
 )
 
 
-def test_a_name_error_names_the_answer_cell_that_stopped(tmp_path: Path):
-    verdict = run_tests(CELLS, sandbox_env(tmp_path), cell_timeout=20, policies={})
+def test_a_name_error_names_the_answer_cell_that_stopped():
+    verdict = run_tests(CELLS, sandbox_env(), cell_timeout=20, policies={})
     assert verdict.passed == {"test_half": False}
     assert verdict.messages["test_half"] == (
         "NameError: name 'half' is not defined (answer half: KeyError: 'not yet')"
     )
 
 
-def verdict_of(tmp_path: Path, answer: str, tests: list[tuple[str, str]], timeout: float = 20):
+def verdict_of(answer: str, tests: list[tuple[str, str]], timeout: float = 20):
     cells = one_answer("import numpy as np\nimport torch", "f", answer, tests)
-    env = sandbox_env(tmp_path)
+    env = sandbox_env()
     return run_tests(cells, env, cell_timeout=timeout, policies={}, stop_at_trouble=True)
 
 
@@ -39,11 +37,11 @@ LEFT_ALONE = [
 ]
 
 
-def test_what_a_function_does_to_its_arguments_reaches_the_tests(tmp_path: Path):
+def test_what_a_function_does_to_its_arguments_reaches_the_tests():
     """The sandbox works on copies of the arguments; their changes travel back."""
     mutating = "def f(x):\n    if isinstance(x, np.ndarray):\n        x[0] = 9\n"
     mutating += "    else:\n        x.requires_grad_(True)\n    return 0\n"
-    verdict = verdict_of(tmp_path, mutating, LEFT_ALONE)
+    verdict = verdict_of(mutating, LEFT_ALONE)
     assert verdict.passed == {"test_array": False, "test_tensor": False}
     assert verdict.messages == {
         "test_array": "AssertionError: x changed",
@@ -51,23 +49,23 @@ def test_what_a_function_does_to_its_arguments_reaches_the_tests(tmp_path: Path)
     }
 
 
-def test_a_function_that_copies_its_arguments_passes(tmp_path: Path):
+def test_a_function_that_copies_its_arguments_passes():
     copying = "def f(x):\n    y = x.clone() if hasattr(x, 'clone') else x.copy()\n"
     copying += "    y[0] = 9\n    return y\n"
-    verdict = verdict_of(tmp_path, copying, LEFT_ALONE)
+    verdict = verdict_of(copying, LEFT_ALONE)
     assert verdict.passed == {"test_array": True, "test_tensor": True} and verdict.complete
 
 
-def test_what_cells_print_is_kept_for_the_executed_notebook(tmp_path: Path):
+def test_what_cells_print_is_kept_for_the_executed_notebook():
     answer = "print('defining f')\ndef f(x):\n    return x\n"
     tests = [("test_f", "print('checking f')\nassert f(1) == 1")]
-    verdict = verdict_of(tmp_path, answer, tests)
+    verdict = verdict_of(answer, tests)
     assert verdict.printed == {"f": "defining f\n", "test_f": "checking f\n"}
     assert verdict.passed == {"test_f": True} and verdict.complete
 
 
-def test_a_call_that_hangs_stops_the_run_and_leaves_the_verdict_incomplete(tmp_path: Path):
+def test_a_call_that_hangs_stops_the_run_and_leaves_the_verdict_incomplete():
     answer = "def f(x):\n    while True:\n        pass\n"
     tests = [("test_1", "f(1)"), ("test_2", "f(2)")]
-    verdict = verdict_of(tmp_path, answer, tests, timeout=2)
+    verdict = verdict_of(answer, tests, timeout=2)
     assert verdict.passed == {"test_1": False} and not verdict.complete
