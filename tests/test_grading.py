@@ -192,7 +192,7 @@ def graded(tmp_path_factory):
     settings = Settings(
         out=folder / "out",
         jobs=2,
-        cell_timeout=5,  # the looping students pay it in the re-check and in each test cell
+        cell_timeout=3,  # the looping students wait for it in the re-check and in each test cell
         notebook_timeout=90,
         memory_bytes=2 * 2**30,
         batch_size=3,
@@ -276,13 +276,13 @@ def test_a_loop_that_ignores_interrupts_stops_the_notebook_and_keeps_earlier_poi
 
 def test_the_notebook_wall_clock_cap(tmp_path):
     """Cells that each finish in time but together exceed the notebook's budget."""
-    slow = "import time\ntime.sleep(3)\n"
+    slow = "import time\ntime.sleep(3)\n"  # 4 answers: 12 s in all
     answers = {name: slow + source for name, source in solution_sources(NB).items()}
     path = tmp_path / "submissions" / "slow" / f"{NB}.ipynb"
     path.parent.mkdir(parents=True)
     nbformat.write(student_notebook(NB, answers), path)
     settings = Settings(
-        out=tmp_path / "out", cell_timeout=6, notebook_timeout=8, feedback=False, recheck=False
+        out=tmp_path / "out", cell_timeout=5, notebook_timeout=7, feedback=False, recheck=False
     )
     (result,) = grade_class(tmp_path / "submissions", settings, [NB], progress=False)
     assert result.status == "timeout" and "notebook time limit" in result.detail
