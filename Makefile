@@ -1,5 +1,5 @@
-# Two commands: `make lab` (students, self-study) and `make test` (everything CI checks);
-# `make test-browser` checks the notebooks in JupyterLab in a real (headless) browser.
+# Two commands: `make lab` (students, self-study) and `make test` (the suite); CI also runs
+# `make test-slurm` and `make test-browser` (the notebooks in JupyterLab in headless Chromium).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -76,6 +76,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/conv_speed.py
 	$(BIN)/python benchmarks/separable_speed.py
 	$(BIN)/python benchmarks/grading_speed.py
+	$(BIN)/python benchmarks/parallel_speed.py
 
 # Re-pin every package after changing pyproject.toml (needs the package index).
 lock:

@@ -80,20 +80,24 @@ def ours(submissions: Path, out: Path, notebooks: list[str], jobs: int) -> float
     return time.perf_counter() - start
 
 
+def generated_class(root: Path, students: int) -> tuple[list[str], int]:
+    """``make_class`` in ``root/submissions`` with every notebook; its notebooks and count."""
+    notebooks = available_notebooks()
+    make_class(root / "submissions", students, notebooks)
+    count = students * len(notebooks)
+    print(f"{students} students x {len(notebooks)} notebooks = {count} notebooks, "
+          f"{os.cpu_count()} cores")  # fmt: skip
+    return notebooks, count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=12)
     args = parser.parse_args()
-    notebooks = available_notebooks()
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="grading-bench-") as tmp:
         root = Path(tmp)
-        make_class(root / "submissions", args.students, notebooks)
-        count = args.students * len(notebooks)
-        print(
-            f"{args.students} students x {len(notebooks)} notebooks = {count} notebooks, "
-            f"{os.cpu_count()} cores"
-        )
+        notebooks, count = generated_class(root, args.students)
         plain = plain_nbgrader(root / "submissions", root / "plain-out", notebooks)
         serial = ours(root / "submissions", root / "serial", notebooks, jobs=1)
         parallel = ours(root / "submissions", root / "parallel", notebooks, jobs=2)
