@@ -85,8 +85,8 @@ def generated_class(root: Path, students: int) -> tuple[list[str], int]:
     notebooks = available_notebooks()
     make_class(root / "submissions", students, notebooks)
     count = students * len(notebooks)
-    print(f"{students} students x {len(notebooks)} notebooks = {count} notebooks, "
-          f"{os.cpu_count()} cores")  # fmt: skip
+    cores = os.cpu_count()
+    print(f"{students} students x {len(notebooks)} notebooks = {count} notebooks, {cores} cores")
     return notebooks, count
 
 
