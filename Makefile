@@ -10,7 +10,7 @@ ifneq ($(wildcard $(SUBSET)),)
 export IN5400_DATA_DIR ?= $(SUBSET)
 endif
 
-.PHONY: setup lab test test-slurm test-browser lint audit release bench lock clean
+.PHONY: setup setup-browser lab test test-slurm test-browser lint audit release bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: make PYTHON=python3.11 ...")'
@@ -55,6 +55,8 @@ $(BROWSER_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,browser]'
 	rm -f $(VENV)/.browser-*
 	touch $@
+
+setup-browser: $(BROWSER_STAMP)
 
 test-browser: $(BROWSER_STAMP)
 	@test -x "$(CHROMIUM)" || { echo "make test-browser needs Chromium, and found none:"\

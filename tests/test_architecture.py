@@ -5,6 +5,7 @@ lines (see docs/architecture.md)."""
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -27,19 +28,32 @@ def module_name(path: Path) -> str:
 MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py")) if path != CONFIG}
 
 
-def imported_modules(path: Path) -> set[str]:
-    """The autograder modules ``path`` imports anywhere (functions included)."""
-    found = set()
+def imports_of(path: Path) -> tuple[set[str], set[str]]:
+    """The modules ``path`` imports anywhere (functions included), and the names it imports
+    from them: ``from autograder.sandbox import wire`` gives ``autograder.sandbox`` and
+    ``autograder.sandbox.wire`` (which may be a module)."""
+    modules, names = set(), set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
+            modules.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            # ``from autograder.sandbox import wire`` imports the module autograder.sandbox.wire
-            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
-        else:
-            continue
-        found.update(name for name in names if name in MODULES)
-    return found
+            modules.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return modules, names
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The autograder modules ``path`` imports anywhere (functions included)."""
+    modules, names = imports_of(path)
+    return {name for name in modules | names if name in MODULES}
+
+
+def third_party_imports() -> list[str]:
+    """The modules of other packages (not the standard library, not the course's) that the
+    grader imports."""
+    own = {"autograder", "in5400lib"}
+    found = set().union(*(imports_of(path)[0] for path in MODULES.values()))
+    return sorted(m for m in found if m.split(".")[0] not in sys.stdlib_module_names | own)
 
 
 def import_graph() -> dict[str, set[str]]:
@@ -88,12 +102,49 @@ def test_the_sandbox_imports_nothing_of_the_grader():
         assert not leaks, f"{name} imports {leaks}"
 
 
-@pytest.mark.parametrize("name", sorted(MODULES))
-def test_module_imports_on_its_own(name):
-    run = subprocess.run(
-        [sys.executable, "-c", f"import {name}"], capture_output=True, text=True, cwd=ROOT
-    )
+#: Imports each named module in a child forked from one process that has loaded only the
+#: other packages' modules the grader imports (``third_party_imports``): each import starts
+#: with none of the course's modules loaded. Prints ``{module: traceback or ""}``.
+IMPORT_EACH = """
+import json, os, sys, traceback
+for package in sys.argv[1].split(","):
+    __import__(package)
+found = {}
+for name in sys.argv[2:]:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            __import__(name)
+            status = 0
+        except BaseException:
+            os.write(write, traceback.format_exc()[-2000:].encode())
+            status = 1
+        os._exit(status)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        error = pipe.read().decode()
+    _, status = os.waitpid(pid, 0)
+    found[name] = error or ("" if status == 0 else f"exit status {status}")
+print(json.dumps(found))
+"""
+
+
+@pytest.fixture(scope="module")
+def import_errors() -> dict[str, str]:
+    """``{module: traceback or ""}`` for every module, each imported on its own (a fresh
+    interpreter per module costs seconds each: mostly the same other packages again)."""
+    command = [sys.executable, "-c", IMPORT_EACH, ",".join(third_party_imports())]
+    command += sorted(MODULES)
+    run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_module_imports_on_its_own(name, import_errors):
+    assert import_errors[name] == "", import_errors[name]
 
 
 def test_nbgrader_loads_the_configuration():

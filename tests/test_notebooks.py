@@ -13,13 +13,13 @@ from nbclient import NotebookClient
 
 from autograder.course import NOTEBOOKS, available_notebooks, notebooks_dir, solutions_dir
 from autograder.release import drifted
-from tests.test_full_size import NOTEBOOKS as RUN_ON_FULL_SIZE_DATA
+from tests.full_size_cifar import CIFAR_NOTEBOOKS
 
 SOLVED = available_notebooks()
-#: Every solution runs top to bottom in CI: those that touch CIFAR-10 run in
-#: ``test_full_size`` on full-size data, as students run them (``make test``), and all of
-#: them run in JupyterLab, in fast mode (``make test-browser``); the rest run here.
-RUN_HERE = [name for name in SOLVED if name not in RUN_ON_FULL_SIZE_DATA]
+#: Every solution runs top to bottom in CI, in JupyterLab (``make test-browser``): those
+#: that load CIFAR-10 on full-size data, as students run them, the rest in fast mode. The
+#: rest also run here, headless (``make test``).
+RUN_HERE = [name for name in SOLVED if name not in CIFAR_NOTEBOOKS]
 
 
 def _cells(path: Path):

@@ -5,22 +5,31 @@ The lab serves a temporary copy of ``notebooks/`` and ``solutions/`` on a free p
 temporary folders (so nothing of the user's own set-up leaks in, and nothing is left
 behind). ``BROWSER`` points at a small script that records the address `make lab` would
 open in the student's browser; the tests open that same address in Chromium.
+
+Given a full-size CIFAR-10 stand-in, the lab also has a kernel that reads it as a
+student's laptop reads the real data (``FULL_SIZE_KERNEL``: fast mode off), and the copied
+solutions that load CIFAR-10 (``CIFAR_NOTEBOOKS``) name that kernel in their metadata.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
+
+from tests.full_size_cifar import CIFAR_NOTEBOOKS
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Where screenshots (and, on failure, the page and the lab's log) are written.
@@ -36,6 +45,17 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+FULL_SIZE_KERNEL = "in5400-full-size"
+#: The full-size kernel's settings besides the data: fast mode off (it shrinks the data);
+#: 07 trains each network for 5 s and tests 500 images (the cost of its experiments is
+#: measured and documented separately, and does not grow with the data); one torch thread,
+#: as the browser tests run two labs side by side.
+FULL_SIZE_ENV = {
+    "IN5400_FAST": "0",
+    "IN5400_THREADS": "1",
+    "IN5400_TRAIN_SECONDS": "5",
+    "IN5400_TEST_IMAGES": "500",
+}
 HOW_TO_GET_CHROMIUM = (
     "install Chromium (Debian/Ubuntu: `apt-get install chromium`) or point "
     "IN5400_CHROMIUM at a Chromium or Chrome executable"
@@ -124,13 +144,45 @@ def course_copy(folder: Path) -> Path:
     return folder
 
 
-def start_lab(workdir: Path, *, prefix: tuple[str, ...] = (), open_browser: bool = True) -> Lab:
+def add_full_size_kernel(root: Path, jupyter_data: Path, full_size: Path) -> None:
+    """Install ``FULL_SIZE_KERNEL`` (this Python, reading ``full_size``) in the lab's data
+    folder, and name it in the copied ``CIFAR_NOTEBOOKS`` solutions."""
+    spec = jupyter_data / "kernels" / FULL_SIZE_KERNEL
+    spec.mkdir(parents=True)
+    kernel = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (full-size CIFAR-10)",
+        "language": "python",
+        "env": {"IN5400_DATA_DIR": str(full_size), **FULL_SIZE_ENV},
+    }
+    (spec / "kernel.json").write_text(json.dumps(kernel, indent=1))
+    for name in CIFAR_NOTEBOOKS:
+        path = root / "solutions" / f"{name}.ipynb"
+        notebook = nbformat.read(path, as_version=4)
+        notebook.metadata["kernelspec"] = {
+            "name": FULL_SIZE_KERNEL,
+            "display_name": kernel["display_name"],
+            "language": "python",
+        }
+        nbformat.write(notebook, path)
+
+
+def start_lab(
+    workdir: Path,
+    *,
+    prefix: tuple[str, ...] = (),
+    open_browser: bool = True,
+    full_size: Path | None = None,
+) -> Lab:
     """Start `make lab` on a copy of the course in ``workdir``, as the README says.
 
-    ``prefix`` runs make under another command (e.g. as another user).
+    ``prefix`` runs make under another command (e.g. as another user); ``full_size``: a
+    full-size CIFAR-10 stand-in for the solutions that load CIFAR-10.
     """
     root = course_copy(workdir / "course")
     jupyter = workdir / "jupyter"
+    if full_size is not None:
+        add_full_size_kernel(root, jupyter / "data", full_size)
     url_file = workdir / "opened-url.txt"
     recorder = workdir / "record-url"
     recorder.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" > "{url_file}"\n')

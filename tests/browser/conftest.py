@@ -6,16 +6,19 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from browser_lab import ARTIFACTS, CHROMIUM_ARGS, Lab, chromium_path, start_lab
+
+from tests.full_size_cifar import write_full_size
 
 
 @pytest.fixture(scope="session")
 def artifacts():
     """``browser-artifacts/``, emptied of an earlier run's screenshots and logs."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in [*ARTIFACTS.glob("*.png"), *ARTIFACTS.glob("*.log")]:
+    for old in [*ARTIFACTS.glob("*.png"), *ARTIFACTS.glob("*.log"), *ARTIFACTS.glob("*.txt")]:
         old.unlink()
     return ARTIFACTS
 
@@ -36,8 +39,14 @@ def lab_starter(tmp_path_factory, artifacts) -> Iterator[Callable[..., Lab]]:
 
 
 @pytest.fixture(scope="session")
-def lab(lab_starter) -> Lab:
-    return lab_starter()
+def full_size(cifar_dir, tmp_path_factory) -> Path:
+    """A full-size CIFAR-10 stand-in (50,000 / 10,000 images) built from the real subset."""
+    return write_full_size(cifar_dir, tmp_path_factory.mktemp("full-size"))
+
+
+@pytest.fixture(scope="session")
+def lab(lab_starter, full_size) -> Lab:
+    return lab_starter(full_size=full_size)
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,13 @@
   ``notebooks/``, no prompt about Jupyter news over it.
 * Every student notebook opens, and nbgrader's Validate button lists every test cell as
   failing (nothing is answered yet).
-* Every solution notebook runs all its cells (Run > Run All Cells, ``IN5400_FAST=1``, not
-  headless) without an error output; every explorer in it draws a picture and redraws
-  when its first control is moved with the keyboard. Screenshots of each explorer go to
-  ``browser-artifacts/``.
+* Every solution notebook runs all its cells (Run > Run All Cells, not headless) without
+  an error output; every explorer in it draws a picture and redraws when its first
+  control is moved with the keyboard. Screenshots of each explorer go to
+  ``browser-artifacts/``. The solutions that load CIFAR-10 run on a full-size stand-in
+  (50,000 / 10,000 images, fast mode off) as on a student's laptop, and their kernel's
+  peak resident memory, read from the operating system, stays within ``MEMORY_BUDGET``;
+  the others run in fast mode (``IN5400_FAST=1``).
 
 Explorers are found by their CSS class ``in5400-explorer``; any other widget output with
 a slider counts as an explorer too, so no interactive output goes unchecked.
@@ -19,6 +22,7 @@ import os
 import re
 import time
 import warnings
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -26,6 +30,7 @@ from browser_lab import ARTIFACTS, Lab
 
 from autograder.course import NOTEBOOKS, available_notebooks, notebooks_dir
 from autograder.student.check import has_code
+from tests.full_size_cifar import CIFAR_NOTEBOOKS
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +43,8 @@ REDRAW_TIMEOUT_S = 60
 #: Seconds after "Run All Cells" in which some cell must have started, else it is clicked again.
 NOT_STARTED_S = 10
 FAILED_CELL = "The following cell failed"
+#: The most a full-size notebook's kernel may hold in memory at its peak (a laptop's share).
+MEMORY_BUDGET = 1.5 * 2**30
 
 
 def test_chromium_is_driven_by_playwright(chromium):
@@ -237,6 +244,36 @@ def move_first_control(page, explorer) -> str:
     pytest.fail("the explorer has no slider or list to move")
 
 
+def kernel_process(page, lab: Lab, path: str, timeout_s: float = 180) -> int:
+    """The process id of the kernel of the notebook at ``path`` (relative to the lab's root),
+    found by its connection file ``kernel-<id>.json`` on its command line (waits until the
+    notebook's session and kernel exist)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        sessions = page.request.get(f"{lab.base_url}/api/sessions?token={lab.token}").json()
+        for kernel in (s["kernel"]["id"] for s in sessions if s["path"] == path):
+            for proc in Path("/proc").glob("[0-9]*"):
+                try:
+                    command = (proc / "cmdline").read_bytes().split(b"\0")
+                except OSError:  # it exited meanwhile
+                    continue
+                if any(part.endswith(f"kernel-{kernel}.json".encode()) for part in command):
+                    return int(proc.name)
+        time.sleep(0.5)
+    pytest.fail(f"no kernel process for {path} within {timeout_s} s")
+
+
+def peak_memory(pid: int) -> int:
+    """The peak resident memory of process ``pid`` in bytes (``VmHWM``, kept by Linux)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) * 1024
+
+
+def environment(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+
+
 def uses_widgets(path) -> bool:
     source = path.read_text()
     return "ipywidgets" in source or "in5400lib.explorers" in source
@@ -284,18 +321,23 @@ def test_validate_lists_every_unanswered_exercise(page, name):
 
 # --------------------------------------------------------------------------- solution notebooks
 @pytest.mark.parametrize("name", available_notebooks())
-def test_solution_runs_and_its_explorers_react(page, lab: Lab, name):
+def test_solution_runs_and_its_explorers_react(page, lab: Lab, full_size: Path, name):
     path = lab.root / "solutions" / f"{name}.ipynb"
     panel = open_notebook(page, f"solutions/{name}.ipynb")
     wait_for_idle_kernel(page)  # Run All before the kernel is connected may run nothing
+    kernel = kernel_process(page, lab, f"solutions/{name}.ipynb")
+    start = time.monotonic()
     menu(page, "Run", "Run All Cells")
     wait_until_all_cells_ran(panel, RUN_TIMEOUT_S, lambda: menu(page, "Run", "Run All Cells"))
+    seconds = time.monotonic() - start
     save(page)
     executed = nbformat.read(path, as_version=4)
     code = [c for c in executed.cells if c.cell_type == "code"]
     errors = [o for c in code for o in c.outputs if o.output_type == "error"]
     assert not errors, "\n".join(f"{o.ename}: {o.evalue}" for o in errors)
     assert all(c.execution_count for c in code), "Run All stopped before the last cell"
+    if name in CIFAR_NOTEBOOKS:
+        assert environment(kernel)["IN5400_DATA_DIR"] == str(full_size)
 
     found = explorers(page, panel)
     if uses_widgets(path):
@@ -314,4 +356,9 @@ def test_solution_runs_and_its_explorers_react(page, lab: Lab, name):
         if stderr_text(explorer):  # shown to the student: reported, though not an error
             message = f"{name} explorer {index} ({label}) after {moved}: {stderr_text(explorer)}"
             warnings.warn(message, stacklevel=1)
+    if name in CIFAR_NOTEBOOKS:  # the peak of the whole run, explorers included
+        peak = peak_memory(kernel)
+        line = f"{name}: Run All {seconds:.0f} s on full-size data, peak RSS {peak / 2**30:.2f} GiB"
+        (ARTIFACTS / f"full-size-{name}.txt").write_text(line + "\n")
+        assert peak <= MEMORY_BUDGET, f"{line} (budget {MEMORY_BUDGET / 2**30:.1f} GiB)"
     close_notebook(page)
