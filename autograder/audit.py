@@ -84,16 +84,8 @@ def corpus_cases(notebook: str) -> list[tuple[Case, str]]:
     return cases
 
 
-def class_of(case: Case) -> str:
-    """The class a case is graded in: ``mutants`` (one failed test cell answers the audit's
-    question) or ``others`` (every cell counts: a blank notebook or a shortcut must lose
-    all its points, a variant must pass them all)."""
-    return "mutants" if case.kind == "mutant" else "others"
-
-
 def build_submissions(notebooks: list[str], folder: Path) -> list[Case]:
-    """Write every audit submission to ``folder/<class>/<case>/<notebook>.ipynb`` (see
-    ``class_of``); return the cases."""
+    """Write every audit submission to ``folder/<case>/<notebook>.ipynb``; return the cases."""
     cases = []
     for notebook in notebooks:
         solution = solution_sources(notebook)
@@ -108,7 +100,7 @@ def build_submissions(notebooks: list[str], folder: Path) -> list[Case]:
                 )
             entries.append((case, {**solution, case.grade_id: source}))
         for case, answers in entries:
-            path = folder / class_of(case) / case.student / f"{notebook}.ipynb"
+            path = folder / case.student / f"{notebook}.ipynb"
             path.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(student_notebook(notebook, answers), path)
             cases.append(case)
@@ -167,23 +159,20 @@ def run_audit(
     (nbgrader itself takes seconds to start).
     """
     names = notebooks or available_notebooks()
-    results: dict[tuple[str, str], Result] = {}
     with tempfile.TemporaryDirectory(prefix="in5400-audit-") as tmp:
         work = out or Path(tmp)
-        cases = build_submissions(names, work / "submissions")
-        for group in sorted({class_of(case) for case in cases}):
-            # Every verdict below is decided by full marks or not: a result that lost points
-            # in the re-check needs no kernel run, which could only take more away.
-            settings = Settings(
-                out=work / "graded" / group,
-                jobs=jobs,
-                feedback=False,
-                batch_size=batch_size,
-                recheck_only_full_marks=True,
-                recheck_stops_at_first_failure=group == "mutants",
-            )
-            graded = grade_class(work / "submissions" / group, settings, names)
-            results.update({(r.student, r.notebook): r for r in graded})
+        submissions = work / "submissions"
+        cases = build_submissions(names, submissions)
+        # Every verdict below is decided by full marks or not: a result that lost points in
+        # the re-check needs no kernel run, which could only take more away.
+        settings = Settings(
+            out=work / "graded",
+            jobs=jobs,
+            feedback=False,
+            batch_size=batch_size,
+            recheck_only_full_marks=True,
+        )
+        results = {(r.student, r.notebook): r for r in grade_class(submissions, settings, names)}
     return report(cases, results)
 
 

@@ -75,9 +75,6 @@ class Settings:
     #: result that lost points without the kernel run (which could only take more away),
     #: and nbgrader's results without full marks are not re-checked.
     recheck_only_full_marks: bool = False
-    #: With ``recheck_only_full_marks``: the re-check stops at the first test cell that
-    #: fails, which already answers "not full marks" (the audit's mutants).
-    recheck_stops_at_first_failure: bool = False
     sandbox_user: str = "nobody"
     #: What the sandboxes see empty (``autograder.sandbox.hide``); set by ``grade_class``.
     secrets: tuple[str, ...] = ()

@@ -20,9 +20,7 @@ Every other submission is autograded by nbgrader, and its complete verdict is ap
 that result (``recheck_results``) instead of being computed again.
 
 With ``Settings.recheck_only_full_marks`` (the audit: only "full marks or not?" is
-asked) the comparison run is left out: the kernel run could only take more points away;
-with ``recheck_stops_at_first_failure`` as well, the re-check stops at the first failed
-test cell.
+asked) the comparison run is left out: the kernel run could only take more points away.
 """
 
 from __future__ import annotations
@@ -72,17 +70,12 @@ def trusted_verdicts(
     """The trusted re-check of every test cell of each submission (a run stops at the first
     call that hangs), with what it leaves to the kernel run."""
     env = sandbox_environment(settings, scratch_root, sandbox_user)
-    stops = {
-        "stop_at_trouble": True,
-        "stop_at_failure": settings.recheck_only_full_marks
-        and settings.recheck_stops_at_first_failure,
-    }
     found = {}
     with one_thread():
         for sid, submission in to_grade.items():
             start = time.monotonic()
             cells = load_cells(solutions_dir() / f"{submission.notebook}.ipynb", submission.path)
-            verdict = run_tests(cells, env, settings.cell_timeout, **stops)
+            verdict = run_tests(cells, env, settings.cell_timeout, stop_at_trouble=True)
             needed = kernel_needed(cells, verdict, env, settings, submission)
             found[sid] = Trusted(verdict, time.monotonic() - start, needed)
     return found

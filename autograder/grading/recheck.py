@@ -120,15 +120,12 @@ def run_tests(
     cell_timeout: float,
     policies: dict[str, Policy] | None = None,
     stop_at_trouble: bool = False,
-    stop_at_failure: bool = False,
 ) -> Verdict:
     """Run the solution's test cells against the sandboxed answers; judge each cell.
 
     ``policies`` (``{answer grade_id: Policy}``) default to the course's policy table.
     With ``stop_at_trouble`` the run stops at the first call that hangs or kills its
-    sandbox (the verdict is then incomplete and judges only the cells before it). With
-    ``stop_at_failure`` it stops after the first cell that fails (the verdict judges the
-    cells up to it: enough to say "not full marks").
+    sandbox (the verdict is then incomplete and judges only the cells before it).
     """
     passed: dict[str, bool | None] = {}
     messages: dict[str, str] = {}
@@ -159,8 +156,6 @@ def run_tests(
             if message is not None:
                 messages[grade_id] = message
             if stop_at_trouble and any(s.trouble for s in sandboxes):
-                break
-            if stop_at_failure and outcome is False:
                 break
     finally:
         for sandbox in sandboxes:
