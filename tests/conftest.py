@@ -1,4 +1,4 @@
-"""Shared fixtures: where the repository and the CIFAR-10 data are."""
+"""Shared fixtures: where the repository and the CIFAR-10 data are, and a full-size stand-in."""
 
 from __future__ import annotations
 
@@ -20,3 +20,11 @@ def cifar_dir() -> Path:
     if not path.exists():
         pytest.skip(f"no CIFAR-10 data at {path}: set IN5400_DATA_DIR")
     return path
+
+
+@pytest.fixture(scope="session")
+def full_size(cifar_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A full-size CIFAR-10 stand-in (50,000 / 10,000 images) built from the real subset."""
+    from tests.full_size_cifar import write_full_size
+
+    return write_full_size(cifar_dir, tmp_path_factory.mktemp("full-size"))

@@ -20,16 +20,10 @@ import pytest
 from autograder.audit import corpus_cases
 from autograder.notebook import read_released, solution_answers, with_answers
 from in5400lib.data import load_cifar10
-from tests.full_size_cifar import write_full_size
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="session")
-def full_size(cifar_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_full_size(cifar_dir, tmp_path_factory.mktemp("full-size"))
 
 
 def test_the_loader_takes_the_stand_in_as_the_real_archive(full_size: Path) -> None:

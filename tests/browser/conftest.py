@@ -6,12 +6,9 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from browser_lab import ARTIFACTS, CHROMIUM_ARGS, Lab, chromium_path, start_lab
-
-from tests.full_size_cifar import write_full_size
 
 
 @pytest.fixture(scope="session")
@@ -36,12 +33,6 @@ def lab_starter(tmp_path_factory, artifacts) -> Iterator[Callable[..., Lab]]:
     for lab in labs:
         lab.stop()
         shutil.copy(lab.log, ARTIFACTS / f"lab-{lab.port}.log")
-
-
-@pytest.fixture(scope="session")
-def full_size(cifar_dir, tmp_path_factory) -> Path:
-    """A full-size CIFAR-10 stand-in (50,000 / 10,000 images) built from the real subset."""
-    return write_full_size(cifar_dir, tmp_path_factory.mktemp("full-size"))
 
 
 @pytest.fixture(scope="session")
