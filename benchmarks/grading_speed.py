@@ -3,8 +3,8 @@
 A generated class: each student hands in every notebook that has a solution; a
 third of them perfect (the solution), a third blank (the student version), a
 third wrong (one mutant from the audit corpus per notebook). All three runs grade
-the same files in one process run, one after the other, so the ratios compare
-like with like.
+the same files in one benchmark run, one after the other, each in a fresh process,
+so the ratios compare like with like.
 
     python benchmarks/grading_speed.py --students 40
 """
@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,7 +25,6 @@ import nbformat
 from autograder.audit import corpus_cases, solution_sources, student_notebook
 from autograder.course import ASSIGNMENT, available_notebooks
 from autograder.grading.environment import prepare
-from autograder.grading.pipeline import grade_class
 from autograder.nbgrader_plugins.run import nbgrader
 from autograder.settings import FAST_ENV, THREADS_ENV, Settings
 
@@ -73,10 +74,15 @@ def plain_nbgrader(submissions: Path, work: Path, notebooks: list[str]) -> float
 
 
 def ours(submissions: Path, out: Path, notebooks: list[str], jobs: int) -> float:
-    settings = Settings(out=out, jobs=jobs, feedback=True, recheck=True)
-    prepare(settings, notebooks)  # the one-off template build is not part of the timing
+    """``in5400 grade --jobs JOBS`` (re-check and feedback on) in a process of its own, as a TA
+    runs it; the template gradebook, built once per course, is built before the timing."""
+    prepare(Settings(out=out), notebooks)
+    command = [str(Path(sys.executable).with_name("in5400")), "grade", str(submissions)]
+    command += ["--out", str(out), "--jobs", str(jobs)]
+    for name in notebooks:
+        command += ["--notebook", name]
     start = time.perf_counter()
-    grade_class(submissions, settings, notebooks, progress=True)
+    subprocess.run(command, check=True)
     return time.perf_counter() - start
 
 

@@ -28,6 +28,7 @@ from autograder.grading.direct import decides, executed_notebook, trusted_verdic
 from autograder.grading.environment import (
     grading_environment,
     one_thread,
+    prepare,
     private_dir,
     process_scratch_root,
     start_zygote,
@@ -49,14 +50,14 @@ NBGRADER_STUDENT_PREFIX = "s"
 
 def grade_batch(
     batch: list[Submission],
-    template: Path,
     infos: dict[str, NotebookInfo],
     settings: Settings,
     solutions: str,
     sandbox_user: str,
 ) -> list[Result]:
     """Grade a few submissions: the trusted re-check first, then one ``nbgrader autograde``
-    run in a private course folder for those it does not pass outright (``grading.direct``)."""
+    run in a private course folder for those it does not pass outright (``grading.direct``;
+    the template gradebook it copies is built by the first batch that needs it)."""
     shield_this_process()
     results, to_grade = triage(batch, infos, solutions)
     if not to_grade:
@@ -80,7 +81,7 @@ def grade_batch(
                 executed[submission] = executed_notebook(submission, trusted.verdict)
         rest = {sid: s for sid, s in to_grade.items() if s not in executed}
         if rest:
-            make_job(job, template, rest, infos)
+            make_job(job, prepare(settings, list(infos)), rest, infos)
             log = autograde(job, settings, env, len(rest))
             graded += read_results(job, rest, infos, solutions, log)
             if settings.recheck:

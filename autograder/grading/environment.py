@@ -29,6 +29,7 @@ from autograder.course import solutions_dir
 from autograder.grading.keys import solutions_key
 from autograder.grading.results import write_atomic
 from autograder.nbgrader_plugins.run import generate_assignment, make_course_dir
+from autograder.sandbox.guard_policy import use_preloaded
 from autograder.sandbox.zygote_client import Zygote, ZygoteError
 from autograder.settings import (
     FAST_ENV,
@@ -172,6 +173,8 @@ def start_zygote(settings: Settings, scratch_root: Path, sandbox_user: str) -> s
     """The socket of this process's pre-warmed sandbox zygote ("" if it cannot start)."""
     env = sandbox_environment(settings, scratch_root, sandbox_user)
     try:
-        return Zygote.shared(env).path
+        zygote = Zygote.shared(env)
     except (OSError, ZygoteError):
         return ""  # kernels then start the slow way
+    use_preloaded(zygote.modules)  # what the guard's policies need to know, found for free
+    return zygote.path

@@ -15,16 +15,21 @@ saved one by one as they finish; a re-run skips what is already graded.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import json
 import math
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
 from autograder.course import available_notebooks, repo_root
 from autograder.grading.batch import grade_batch
-from autograder.grading.environment import prepare, sandbox_user_usable
+from autograder.grading.environment import sandbox_user_usable
 from autograder.grading.keys import result_key, shard_of, solutions_key
 from autograder.grading.results import (
     Result,
@@ -78,10 +83,9 @@ def grade_class(
             pending.append(submission)
 
     if pending:
-        template = prepare(settings, names)
         user = settings.sandbox_user if sandbox_user_usable(settings.sandbox_user) else ""
         batches = make_batches(pending, settings.batch_size, settings.jobs)
-        done += run_batches(batches, template, infos, settings, solutions, user, progress)
+        done += run_batches(batches, infos, settings, solutions, user, progress)
     if not shard:
         write_csv(settings.out / "grades.csv", done, names)
     return done
@@ -106,47 +110,94 @@ def make_batches(pending: list[Submission], size: int, jobs: int = 1) -> list[li
 
 def run_batches(
     batches: list[list[Submission]],
-    template: Path,
     infos: dict[str, NotebookInfo],
     settings: Settings,
     solutions: str,
     user: str,
     progress: bool,
 ) -> list[Result]:
+    """Grade ``batches`` with ``settings.jobs`` workers: this process, whose modules are
+    already imported, and ``jobs - 1`` spawned processes (``BatchQueue``)."""
     from tqdm.auto import tqdm
 
-    results: list[Result] = []
     bar = tqdm(
         total=sum(len(b) for b in batches), unit="notebook", disable=not progress, desc="grading"
     )
-
-    def keep(batch_results: list[Result]) -> None:
-        for result in batch_results:
-            save_result(settings.out, result)
-        results.extend(batch_results)
-        bar.update(len(batch_results))
-
+    queue = BatchQueue(batches, infos, settings.out, bar.update)
+    args = (infos, settings, solutions, user)
     try:
         if settings.jobs <= 1:
-            for batch in batches:
-                keep(grade_batch(batch, template, infos, settings, solutions, user))
+            queue.work(lambda batch: grade_batch(batch, *args))
         else:
-            # "spawn": a forked worker could inherit a lock held by another thread of
-            # this process (pytest, a notebook client, torch) and hang on it forever.
-            spawn = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=settings.jobs, mp_context=spawn) as pool:
-                futures = {
-                    pool.submit(grade_batch, b, template, infos, settings, solutions, user): b
-                    for b in batches
-                }
-                for future in as_completed(futures):
-                    try:
-                        keep(future.result())
-                    except Exception as error:  # noqa: BLE001 - one batch must not stop the class
-                        keep([_grader_error(s, infos, error) for s in futures[future]])
+            queue.share(args, settings.jobs - 1)
     finally:
         bar.close()
-    return results
+    return queue.results
+
+
+class BatchQueue:
+    """Batches waiting to be graded, each taken by the first worker that is free: this
+    process, or a thread that hands it to a spawned worker process. Results are saved as
+    they come. A batch that fails is recorded as a grader error, without a key, so that the
+    next run grades it again; the other batches go on, and when a worker process dies, this
+    process grades its batch and the rest."""
+
+    def __init__(
+        self,
+        batches: list[list[Submission]],
+        infos: dict[str, NotebookInfo],
+        out: Path,
+        advance: Callable[[int], object],
+    ) -> None:
+        self.waiting = collections.deque(batches)  # popleft, appendleft, clear: thread-safe
+        self.infos, self.out, self.advance = infos, out, advance
+        self.results: list[Result] = []
+        self.lock = threading.Lock()
+
+    def work(self, grade: Callable[[list[Submission]], list[Result]]) -> None:
+        """Take batches and grade them with ``grade`` until none is left."""
+        while self.waiting:
+            try:
+                batch = self.waiting.popleft()
+            except IndexError:
+                return
+            try:
+                graded = grade(batch)
+            except BrokenProcessPool:
+                self.waiting.appendleft(batch)
+                raise
+            except Exception as error:  # noqa: BLE001 - one batch must not stop the class
+                graded = [_grader_error(s, self.infos, error) for s in batch]
+            with self.lock:
+                for result in graded:
+                    save_result(self.out, result)
+                self.results.extend(graded)
+                self.advance(len(graded))
+
+    def share(self, args: tuple, workers: int) -> None:
+        """Grade with this process and ``workers`` spawned processes; ``args`` are
+        ``grade_batch``'s after the batch."""
+        # "spawn": a forked worker could inherit a lock held by another thread of
+        # this process (pytest, a notebook client, torch) and hang on it forever.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+
+            def feed() -> None:
+                with contextlib.suppress(BrokenProcessPool):  # this process goes on
+                    self.work(lambda batch: pool.submit(grade_batch, batch, *args).result())
+
+            feeders = [threading.Thread(target=feed) for _ in range(workers)]
+            for feeder in feeders:
+                feeder.start()
+            try:
+                self.work(lambda batch: grade_batch(batch, *args))
+                for feeder in feeders:
+                    feeder.join()
+                self.work(lambda batch: grade_batch(batch, *args))  # what a dead worker left
+            finally:
+                self.waiting.clear()  # on an interruption, the feeders stop after their batch
+                for feeder in feeders:
+                    feeder.join()
 
 
 def _grader_error(

@@ -10,7 +10,6 @@ says which part a zygote must hold before it preloads anything. Modules are foun
 
 from __future__ import annotations
 
-import functools
 import importlib.machinery
 import importlib.util
 import json
@@ -142,18 +141,36 @@ def loaded_with_root(name: str) -> bool:
     return name.split(".")[0] != name and name in preloaded_modules()
 
 
-@functools.cache
+_preloaded: frozenset[str] | None = None
+
+
 def preloaded_modules() -> frozenset[str]:
-    """Every module a zygote's preload imports, found once per grading process in a fresh
-    interpreter (so it does not depend on what this process happens to have imported);
-    empty if that fails. Not kept on disk: a submission's kernel, running as the grader's
-    user, could rewrite such a file and change what the guard refuses for later students."""
+    """Every module a zygote's preload imports: as this process's first unguarded zygote
+    reported it (``use_preloaded``), else found once in a fresh interpreter, so that it does
+    not depend on what this process happens to have imported (empty if that fails). Never
+    kept on disk: a submission's kernel, running as the grader's user, could rewrite such a
+    file and change what the guard refuses for later students."""
+    global _preloaded
+    if _preloaded is None:
+        _preloaded = _fresh_interpreter_modules()
+    return _preloaded
+
+
+def use_preloaded(modules: frozenset[str]) -> None:
+    """Take ``modules``, what an unguarded zygote imported before its first fork, as
+    ``preloaded_modules()``, unless this process already has that list."""
+    global _preloaded
+    if _preloaded is None:
+        _preloaded = modules
+
+
+def _fresh_interpreter_modules() -> frozenset[str]:
     import subprocess  # here: it imports ``threading``, which a guarded worker must not have
 
     code = (
         "import json, sys\n"
-        "from autograder.sandbox.preload import import_all\n"
-        "import_all()\n"
+        "from autograder.sandbox.preload import preload\n"
+        "preload()\n"
         "print(json.dumps(sorted(sys.modules)))"
     )
     try:

@@ -15,7 +15,8 @@ Every child enters the sandbox (``autograder.sandbox.fence``) before student cod
 and sees the folders in ``$IN5400_HIDE`` empty (``autograder.sandbox.hide``: the zygote
 enters a private mount namespace first thing).
 Started as ``python -m autograder.sandbox.zygote SOCKET_PATH [POLICY_JSON]``; prints
-``ready``. The zygote installs the guard (``autograder.sandbox.guard``) before anything
+``ready`` and, as JSON, why the secrets are visible ("" if they are hidden) and the modules
+it has imported. The zygote installs the guard (``autograder.sandbox.guard``) before anything
 else, with what POLICY_JSON forbids (``torch`` for the numpy exercises: it is then
 never imported here) and preloads the rest; a re-check worker adds its exercise's
 policy and locks the guard, a notebook kernel leaves it as it is.
@@ -122,7 +123,8 @@ def main(argv: list[str]) -> None:
     listener.bind(argv[1])
     listener.listen(16)
     preload(names)
-    print(f"ready {unhidden}".strip(), flush=True)
+    # Before any request: what the preload imported is what every sandbox starts with.
+    print("ready", json.dumps({"unhidden": unhidden, "modules": sorted(sys.modules)}), flush=True)
     serve(listener)
 
 

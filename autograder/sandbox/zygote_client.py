@@ -59,11 +59,16 @@ class Zygote:
             env=env,
             start_new_session=True,
         )
-        ready = self.process.stdout.readline().decode(errors="replace").strip()
-        if not ready.startswith("ready"):
+        ready = self.process.stdout.readline().decode(errors="replace")
+        try:
+            if not ready.startswith("ready "):
+                raise ValueError(ready)
+            report = json.loads(ready[len("ready ") :])
+            self.unhidden: str = report["unhidden"]  # why the secrets are visible, or ""
+            self.modules = frozenset(report["modules"])  # what its preload imported
+        except (ValueError, KeyError, TypeError):
             self.stop()
-            raise ZygoteError("the sandbox zygote did not start")
-        self.unhidden = ready[len("ready") :].strip()  # why the secrets are visible, or ""
+            raise ZygoteError("the sandbox zygote did not start") from None
         atexit.register(self.stop)
 
     @classmethod
