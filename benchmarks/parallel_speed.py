@@ -1,10 +1,10 @@
 """How well does `in5400 grade --jobs 2` use a second core? `--jobs 1` vs `--jobs 2` on one class.
 
 The class is `grading_speed.generated_class`'s (perfect, blank and wrong students by turns,
-every notebook), large enough that the one-off costs of a grading process (its zygotes,
-the preload's module list, torch's first steps: about 10 s each) weigh as they do for a
-real class; plain nbgrader is left out (about 90 s per student). Both runs grade the same
-files in one process run, one after the other.
+every notebook), large enough that the one-off costs of a grading process (its start, its
+zygotes, torch's first steps: about 10 s each) weigh as they do for a real class; plain
+nbgrader is left out (40 to 90 s per student). Both runs grade the same files, one after
+the other, each `in5400 grade` in a fresh process.
 
     python benchmarks/parallel_speed.py --students 48
 """
