@@ -10,7 +10,7 @@ ifneq ($(wildcard $(SUBSET)),)
 export IN5400_DATA_DIR ?= $(SUBSET)
 endif
 # What fills the venv: pip, or uv when UV names its executable (`make test UV=uv`); uv installs
-# the same pinned versions several times faster, and CI uses it. uv reads no pip configuration:
+# the same pinned versions about three times faster, and CI uses it. uv reads no pip configuration:
 # a local wheel folder pip knows of is passed as UV_FIND_LINKS (see .ci/run).
 UV ?=
 ifeq ($(UV),)

@@ -127,7 +127,7 @@ def run_batches(
     args = (infos, settings, solutions, user)
     try:
         if settings.jobs <= 1:
-            queue.work(lambda batch: grade_batch(batch, *args))
+            queue.work(args)
         else:
             queue.share(args, settings.jobs - 1)
     finally:
@@ -154,15 +154,19 @@ class BatchQueue:
         self.results: list[Result] = []
         self.lock = threading.Lock()
 
-    def work(self, grade: Callable[[list[Submission]], list[Result]]) -> None:
-        """Take batches and grade them with ``grade`` until none is left."""
+    def work(self, args: tuple, pool: ProcessPoolExecutor | None = None) -> None:
+        """Take batches and grade them until none is left, here or, given a ``pool``, in one
+        of its processes; ``args`` are ``grade_batch``'s after the batch."""
         while self.waiting:
             try:
                 batch = self.waiting.popleft()
             except IndexError:
                 return
             try:
-                graded = grade(batch)
+                if pool is None:
+                    graded = grade_batch(batch, *args)
+                else:
+                    graded = pool.submit(grade_batch, batch, *args).result()
             except BrokenProcessPool:
                 self.waiting.appendleft(batch)
                 raise
@@ -184,16 +188,16 @@ class BatchQueue:
 
             def feed() -> None:
                 with contextlib.suppress(BrokenProcessPool):  # this process goes on
-                    self.work(lambda batch: pool.submit(grade_batch, batch, *args).result())
+                    self.work(args, pool)
 
             feeders = [threading.Thread(target=feed) for _ in range(workers)]
             for feeder in feeders:
                 feeder.start()
             try:
-                self.work(lambda batch: grade_batch(batch, *args))
+                self.work(args)
                 for feeder in feeders:
                     feeder.join()
-                self.work(lambda batch: grade_batch(batch, *args))  # what a dead worker left
+                self.work(args)  # what a dead worker left
             finally:
                 self.waiting.clear()  # on an interruption, the feeders stop after their batch
                 for feeder in feeders:
