@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from autograder.course import NOTEBOOKS
-from autograder.settings import AUDIT_JOBS, CHECK_CELL_TIMEOUT, Settings
+from autograder.settings import AUDIT_JOBS, CHECK_CELL_TIMEOUT, ONE_THREAD_ENV, Settings
 
 
 def _shard(text: str) -> tuple[int, int]:
@@ -177,6 +178,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
+    # Before numpy and torch are imported: this process and the workers it spawns grade on
+    # one core each (ONE_THREAD_ENV).
+    os.environ.update(ONE_THREAD_ENV)
     from autograder.grading.pipeline import grade_class
     from autograder.lms import unpack_if_zip
     from autograder.sandbox.hide import hiding_problem

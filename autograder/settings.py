@@ -35,6 +35,15 @@ HIDE_ENV = "IN5400_HIDE"
 FAST_ENV = "IN5400_FAST"
 #: Read by ``in5400lib``'s ``seed_everything``: torch's thread count.
 THREADS_ENV = "IN5400_THREADS"
+#: One grading job, one core: the grader's processes, kernels and sandboxes each run numpy's
+#: and torch's code on one thread (``--jobs`` is the parallelism; idle pool threads would
+#: spin on the cores the other jobs use).
+ONE_THREAD_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    THREADS_ENV: "1",  # in5400lib's seed_everything()
+}
 
 #: Grader variables that student code must not see.
 PRIVATE_ENV = (

@@ -389,10 +389,12 @@ def test_shards_partition_the_class_and_merge_writes_one_csv(graded):
 @pytest.mark.parametrize(
     ("students", "size", "jobs", "expected"),
     [
-        (12, 4, 2, [3, 3, 3, 3]),  # 3 batches of 4 would leave one worker idle for the last
+        (12, 4, 2, [3, 3, 2, 1, 1, 1, 1]),  # smaller and smaller: the workers finish together
         (12, 4, 1, [4, 4, 4]),
-        (5, 16, 2, [2, 3]),
-        (40, 4, 2, [4] * 10),
+        (10, 4, 1, [3, 4, 3]),
+        (5, 16, 2, [2, 1, 1, 1]),
+        (40, 4, 2, [4] * 7 + [3, 3, 2, 1, 1, 1, 1]),
+        (40, 4, 4, [4] * 4 + [3] * 3 + [2] * 4 + [1] * 7),
         (1, 4, 2, [1]),
         (0, 4, 2, []),
     ],

@@ -11,10 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from answer_cells import one_answer
 from autograder.grading import pipeline
+from autograder.grading.environment import process_scratch_root, sandbox_environment
+from autograder.grading.recheck_sandbox import Sandbox
 from autograder.grading.results import zero_result
 from autograder.grading.submission import Submission
 from autograder.notebook import NotebookInfo, notebook_info
+from autograder.sandbox.zygote_client import Zygote
 from autograder.settings import Settings
 
 NB = "04_pooling"
@@ -22,12 +26,14 @@ PARENT_ENV = "IN5400_TEST_PARENT_PID"
 
 
 def stand_in(
-    batch: list[Submission], infos: dict[str, NotebookInfo], settings, solutions, user
+    batch: list[Submission], infos: dict[str, NotebookInfo], settings, solutions, user, zygotes=None
 ) -> list:
     """Every submission graded 0 with the grading process's id as its detail, in 0.5 s in
     the parent (so that the worker gets batches too) and at once in a worker. A batch of
     student "raises" raises; one of a student "dies..." kills the worker that takes it,
-    leaving a file ``died`` in ``settings.out``."""
+    leaving a file ``died`` in ``settings.out``. The empty batch that starts a worker: []."""
+    if not batch:
+        return []
     student = batch[0].student
     if student == "raises":
         raise RuntimeError("the batch failed")
@@ -39,10 +45,34 @@ def stand_in(
     return [zero_result(s, infos[s.notebook], "ok", str(os.getpid()), "key") for s in batch]
 
 
-def run(tmp_path: Path, students: list[str], jobs: int, monkeypatch) -> dict[str, str]:
+def sandbox_facts(
+    batch: list[Submission], infos: dict[str, NotebookInfo], settings, solutions, user, zygotes=None
+) -> list:
+    """Every submission graded 0 with, as its detail, the grading process's id, the id of
+    the zygote a re-check sandbox it starts is forked from, and whether that sandbox's
+    scratch directory is in this process's scratch folder."""
+    if not batch:
+        return []
+    if os.getpid() == int(os.environ[PARENT_ENV]):
+        time.sleep(0.5)
+    Zygote.attach(zygotes)
+    scratch = process_scratch_root(bool(user))  # as grade_batch calls it
+    cells = one_answer("", "answer", "import os\nzygote, where = os.getppid(), os.getcwd()", [])
+    sandbox = Sandbox(cells, sandbox_environment(settings, scratch, user), 60)
+    try:
+        zygote, where = sandbox.values["zygote"], Path(sandbox.values["where"])
+    finally:
+        sandbox.close()
+    detail = f"{os.getpid()} {zygote} {where.parent == scratch}"
+    return [zero_result(s, infos[s.notebook], "ok", detail, "key") for s in batch]
+
+
+def run(
+    tmp_path: Path, students: list[str], jobs: int, monkeypatch, grade=stand_in
+) -> dict[str, str]:
     """{student: detail} after grading one batch per student with ``jobs`` workers."""
     monkeypatch.setenv(PARENT_ENV, str(os.getpid()))
-    monkeypatch.setattr(pipeline, "grade_batch", stand_in)
+    monkeypatch.setattr(pipeline, "grade_batch", grade)
     batches = [[Submission(student, NB, None)] for student in students]
     settings = Settings(out=tmp_path, jobs=jobs)
     results = pipeline.run_batches(batches, notebook_info([NB]), settings, "", "", False)
@@ -67,3 +97,13 @@ def test_when_a_worker_dies_this_process_grades_its_batch_and_the_rest(tmp_path,
     details = run(tmp_path, [f"dies{i}" for i in range(6)], 2, monkeypatch)
     assert (tmp_path / "died").exists()  # the worker took a batch and died on it
     assert set(details.values()) == {str(os.getpid())}, details
+
+
+def test_the_workers_fork_their_sandboxes_from_one_zygote_into_their_own_scratch(
+    tmp_path, monkeypatch
+):
+    details = run(tmp_path, [f"s{i}" for i in range(6)], 2, monkeypatch, sandbox_facts)
+    graders, zygotes, own_scratch = zip(*(d.split() for d in details.values()), strict=True)
+    assert len(set(graders)) == 2, details  # this process and the spawned worker
+    assert len(set(zygotes)) == 1, details  # the zygote this process started
+    assert set(own_scratch) == {"True"}, details

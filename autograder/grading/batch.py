@@ -43,6 +43,7 @@ from autograder.grading.submission import MalformedSubmission, Submission, valid
 from autograder.nbgrader_plugins.run import make_course_dir, nbgrader
 from autograder.notebook import NotebookInfo, demo_sources
 from autograder.sandbox.hide import shield_this_process
+from autograder.sandbox.zygote_client import Zygote
 from autograder.settings import DEMO_CELLS_ENV, SOCKET_ENV, Settings
 
 NBGRADER_STUDENT_PREFIX = "s"
@@ -54,11 +55,13 @@ def grade_batch(
     settings: Settings,
     solutions: str,
     sandbox_user: str,
+    zygotes: list[dict] | None = None,
 ) -> list[Result]:
     """Grade a few submissions: the trusted re-check first, then one ``nbgrader autograde``
-    run in a private course folder for those it does not pass outright (``grading.direct``;
-    the template gradebook it copies is built by the first batch that needs it)."""
+    run in a private course folder for those it does not pass outright (``grading.direct``),
+    with the ``zygotes`` of the process that spawned this one (``shared_zygotes``)."""
     shield_this_process()
+    Zygote.attach(zygotes or [])
     results, to_grade = triage(batch, infos, solutions)
     if not to_grade:
         return results

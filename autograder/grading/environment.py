@@ -6,7 +6,8 @@
 * ``sandbox_user_usable`` decides whether student code can run as another account;
 * ``grading_environment`` and ``sandbox_environment`` are the variables nbgrader,
   the kernels and the re-check sandboxes start with;
-* ``start_zygote`` starts (once per process and environment) the pre-warmed zygote;
+* ``start_zygote`` starts (once per process and environment) the pre-warmed zygote, and
+  ``shared_zygotes`` starts it for the grading workers too;
 * ``one_thread`` keeps this process's own torch at one thread (one grading job, one core).
 """
 
@@ -35,6 +36,7 @@ from autograder.settings import (
     FAST_ENV,
     HIDE_ENV,
     MEMORY_ENV,
+    ONE_THREAD_ENV,
     SANDBOX_USER_ENV,
     SCRATCH_ROOT_ENV,
     STATUS_DIR_ENV,
@@ -149,10 +151,7 @@ def grading_environment(
         SANDBOX_USER_ENV: sandbox_user,
         FAST_ENV: "1",
         "PYTHONHASHSEED": "0",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        THREADS_ENV: "1",  # in5400lib's seed_everything(); one thread per grading job
-        "OPENBLAS_NUM_THREADS": "1",
+        **ONE_THREAD_ENV,
         "MPLBACKEND": "Agg",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         HIDE_ENV: os.pathsep.join(settings.secrets),
@@ -167,6 +166,16 @@ def sandbox_environment(
         **_environment_at_start(),
         **grading_environment(settings, scratch_root, None, sandbox_user),
     }
+
+
+def shared_zygotes(settings: Settings, sandbox_user: str) -> list[dict]:
+    """Start the unguarded zygote (torch, the kernels' start-up, the re-check's sandboxes
+    without a guard policy) for the grading workers this process spawns: its address for
+    them (``Zygote.attach``), or none if it cannot start. Each worker starts the zygotes of
+    the guard policies itself, when it needs them; they import less."""
+    if not start_zygote(settings, process_scratch_root(bool(sandbox_user)), sandbox_user):
+        return []
+    return Zygote.addresses()
 
 
 def start_zygote(settings: Settings, scratch_root: Path, sandbox_user: str) -> str:

@@ -20,16 +20,18 @@ import contextlib
 import json
 import math
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
+from unittest import mock
 
 from autograder.course import available_notebooks, repo_root
 from autograder.grading.batch import grade_batch
-from autograder.grading.environment import sandbox_user_usable
+from autograder.grading.environment import sandbox_user_usable, shared_zygotes
 from autograder.grading.keys import result_key, shard_of, solutions_key
 from autograder.grading.results import (
     Result,
@@ -43,7 +45,7 @@ from autograder.grading.results import (
 from autograder.grading.submission import Submission, discover
 from autograder.notebook import NotebookInfo, notebook_info
 from autograder.sandbox.hide import secret_paths, shield_this_process
-from autograder.settings import Settings
+from autograder.settings import ONE_THREAD_ENV, Settings
 
 
 def grade_class(
@@ -93,8 +95,9 @@ def grade_class(
 
 def make_batches(pending: list[Submission], size: int, jobs: int = 1) -> list[list[Submission]]:
     """Group submissions by student into batches of at most ``size`` students (one nbgrader
-    run each), as even as possible and, when there is enough work, a multiple of ``jobs``
-    batches so that no worker is left grading a last batch alone.
+    run each). One worker gets batches as even as possible; with ``jobs`` workers taking
+    batches as they are free, each batch holds at most a ``2 * jobs``-th of the students
+    left, so that the last ones hold one student each and the workers finish together.
     """
     by_student: dict[str, list[Submission]] = {}
     for submission in pending:
@@ -102,9 +105,14 @@ def make_batches(pending: list[Submission], size: int, jobs: int = 1) -> list[li
     students = list(by_student.values())
     if not students:
         return []
-    count = math.ceil(len(students) / size)
-    count = min(len(students), math.ceil(count / jobs) * jobs)
-    bounds = [round(i * len(students) / count) for i in range(count + 1)]
+    if jobs > 1:
+        bounds = [0]
+        while bounds[-1] < len(students):
+            left = len(students) - bounds[-1]
+            bounds.append(bounds[-1] + min(size, math.ceil(left / (2 * jobs))))
+    else:
+        count = math.ceil(len(students) / size)
+        bounds = [round(i * len(students) / count) for i in range(count + 1)]
     return [sum(students[a:b], []) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
@@ -180,11 +188,19 @@ class BatchQueue:
 
     def share(self, args: tuple, workers: int) -> None:
         """Grade with this process and ``workers`` spawned processes; ``args`` are
-        ``grade_batch``'s after the batch."""
+        ``grade_batch``'s after the batch, up to the sandbox user. The workers fork their
+        sandboxes from this process's unguarded zygote, started while they start."""
+        _, settings, _, user = args
         # "spawn": a forked worker could inherit a lock held by another thread of
         # this process (pytest, a notebook client, torch) and hang on it forever.
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+            # An empty batch: each worker starts (on one thread) and imports the grader now,
+            # beside the zygote.
+            with mock.patch.dict(os.environ, ONE_THREAD_ENV):
+                for _ in range(workers):
+                    pool.submit(grade_batch, [], *args)
+            args = (*args, shared_zygotes(settings, user))
 
             def feed() -> None:
                 with contextlib.suppress(BrokenProcessPool):  # this process goes on

@@ -11,7 +11,6 @@ or the exception the function raised.
 from __future__ import annotations
 
 import builtins
-import json
 import os
 import select
 import time
@@ -20,8 +19,9 @@ from typing import Any
 from autograder.grading.recheck_modules import copy_argument_states, first_opaque
 from autograder.notebook import Cells
 from autograder.sandbox import wire
-from autograder.sandbox.guard_policy import Policy, zygote_part
+from autograder.sandbox.guard_policy import Policy, zygote_key
 from autograder.sandbox.zygote_client import Zygote, ZygoteError, kill_child
+from autograder.settings import SCRATCH_ROOT_ENV
 
 #: Exceptions a student's function may raise that the tests look for by type.
 KNOWN_ERRORS = {
@@ -119,9 +119,9 @@ class Sandbox:
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
         try:
-            base = zygote_part(self.policy)
-            zygote = Zygote.shared(self.env, json.dumps(base.to_json()) if base else "")
-            self.pid = zygote.fork("worker", [to_child_read, from_child_write])
+            zygote = Zygote.shared(self.env, zygote_key(self.policy))
+            scratch = self.env.get(SCRATCH_ROOT_ENV, "")
+            self.pid = zygote.fork("worker", [to_child_read, from_child_write], scratch=scratch)
         except (OSError, ZygoteError) as error:
             raise SandboxGone(f"no sandbox: {error}") from None
         finally:

@@ -125,6 +125,13 @@ def zygote_part(policy: Policy) -> Policy:
     return Policy(tuple(m for m in policy.modules if preloads(m)))
 
 
+def zygote_key(policy: Policy) -> str:
+    """The zygote a worker with ``policy`` is forked from: its ``zygote_part`` as JSON
+    ("" for the unguarded zygote)."""
+    part = zygote_part(policy)
+    return json.dumps(part.to_json()) if part else ""
+
+
 #: Modules a re-check worker needs (or has loaded before any policy applies): never forbidden
 #: at runtime; the static checker still refuses what the policy table says.
 RUNTIME_EXEMPT = (

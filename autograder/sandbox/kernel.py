@@ -23,7 +23,7 @@ from autograder.sandbox.fence import enter_sandbox
 from autograder.sandbox.hide import shield_this_process
 from autograder.sandbox.zygote_client import ZygoteError, request_fork
 from autograder.sandbox.zygote_protocol import MAX_FDS
-from autograder.settings import SOCKET_ENV
+from autograder.settings import SCRATCH_ROOT_ENV, SOCKET_ENV
 
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
@@ -101,6 +101,7 @@ def main(argv: list[str]) -> None:
                 "kernel",
                 [0, 1, 2, *(h.fileno() for h in handles)],
                 cwd=os.getcwd(),
+                scratch=os.environ.get(SCRATCH_ROOT_ENV, ""),
                 connection_file=connection_file,
                 wrapper_pid=os.getpid(),
                 extra=extra,

@@ -4,8 +4,8 @@ Starting Python and importing ipykernel, numpy, torch and matplotlib takes
 seconds; forking a process that has already done so takes milliseconds. The
 zygote imports those libraries (and nothing of the grader's: no solutions, no
 results), then listens on a Unix socket in a folder only the grader can open.
-Each request carries a kind and file descriptors; the zygote forks, replies with
-the child's process id, and the child becomes
+Each request carries a kind, file descriptors and the folder for the child's scratch
+directory; the zygote forks, replies with the child's process id, and the child becomes
 
 * ``worker``: a re-check worker (``autograder.sandbox.worker.run_worker`` on the two pipe ends);
 * ``kernel``: an IPython kernel for nbgrader (standard streams from the request,
@@ -32,10 +32,14 @@ import sys
 
 from autograder.sandbox.preload import PRELOAD, preload
 from autograder.sandbox.zygote_protocol import MAX_FDS
+from autograder.settings import SCRATCH_ROOT_ENV
 
 
 def child(request: dict, fds: list[int]) -> None:
-    """Run in the forked child: become what the request asks for."""
+    """Run in the forked child: become what the request asks for (its scratch directory
+    in the request's ``scratch`` folder: each grading process has its own)."""
+    if request.get("scratch"):
+        os.environ[SCRATCH_ROOT_ENV] = str(request["scratch"])
     if request["kind"] == "worker":
         from autograder.sandbox.worker import run_worker
 

@@ -19,7 +19,9 @@ class ZygoteError(RuntimeError):
 
 
 def request_fork(path: str, kind: str, fds: list[int], **info) -> int:
-    """Ask the zygote listening at ``path`` for a child; return its process id."""
+    """Ask the zygote listening at ``path`` for a child; return its process id. ``scratch``
+    in ``info``: the folder to make the child's scratch directory in (the zygote's
+    ``$IN5400_SCRATCH_ROOT`` if not given)."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
         connection.connect(path)
         socket.send_fds(connection, [json.dumps({"kind": kind, **info}).encode()], fds)
@@ -41,16 +43,21 @@ def kill_child(pid: int) -> None:
 
 
 class Zygote:
-    """Pre-warmed zygotes per grader process: one per sandbox environment and guard policy
-    (``autograder.sandbox.guard``; the unguarded one also starts the notebook kernels)."""
+    """Pre-warmed zygotes per grading run: one per sandbox environment and guard policy
+    (``autograder.sandbox.guard``; the unguarded one also starts the notebook kernels).
+
+    A zygote belongs to the process that started it; the grading workers that process
+    spawns use its zygotes too (``address``, ``attach``), asking for their children to work
+    in their own scratch folders, instead of starting their own.
+    """
 
     _instances: dict[str, Zygote] = {}
 
     def __init__(self, env: dict[str, str], policy: str = "") -> None:
-        self.env, self.policy = env, policy
+        self.env, self.policy, self.owner = env, policy, os.getpid()
         self.folder = Path(tempfile.mkdtemp(prefix="in5400-zygote-"))  # mode 0700
         self.path = str(self.folder / "socket")
-        self.process = subprocess.Popen(
+        self.process: subprocess.Popen | None = subprocess.Popen(
             [sys.executable, "-m", "autograder.sandbox.zygote", self.path]
             + ([policy] if policy else []),
             stdin=subprocess.DEVNULL,
@@ -59,6 +66,7 @@ class Zygote:
             env=env,
             start_new_session=True,
         )
+        self.pid = self.process.pid
         ready = self.process.stdout.readline().decode(errors="replace")
         try:
             if not ready.startswith("ready "):
@@ -73,18 +81,66 @@ class Zygote:
 
     @classmethod
     def shared(cls, env: dict[str, str], policy: str = "") -> Zygote:
-        """The zygote for ``env`` and ``policy`` (a guard policy as JSON, "" for none)."""
+        """The zygote for ``env`` and ``policy`` (a guard policy as JSON, "" for none): this
+        process's own, or the one it was given by the process that spawned it (``attach``)."""
         zygote = cls._instances.get(policy)
-        if zygote is None or zygote.env != env or zygote.process.poll() is not None:
+        if zygote is None or not zygote.alive() or (zygote.owned() and zygote.env != env):
             if zygote is not None:
                 zygote.stop()
             zygote = cls._instances[policy] = cls(env, policy)
         return zygote
 
+    def address(self) -> dict:
+        """What another grading process needs to use this zygote (``attach``), as JSON data."""
+        return {
+            "policy": self.policy,
+            "path": self.path,
+            "pid": self.pid,
+            "unhidden": self.unhidden,
+            "modules": sorted(self.modules),
+        }
+
+    @classmethod
+    def addresses(cls) -> list[dict]:
+        """The addresses of this process's own zygotes that are running."""
+        return [z.address() for z in cls._instances.values() if z.owned() and z.alive()]
+
+    @classmethod
+    def attach(cls, addresses: list[dict]) -> None:
+        """Use the zygotes at ``addresses`` (another process's, same grading run) for the
+        policies this process has no zygote of its own for."""
+        for address in addresses:
+            current = cls._instances.get(address["policy"])
+            if current is not None and current.owned() and current.alive():
+                continue
+            zygote = cls.__new__(cls)
+            zygote.env, zygote.policy, zygote.owner = {}, address["policy"], None
+            zygote.folder, zygote.process = None, None
+            zygote.path, zygote.pid = address["path"], int(address["pid"])
+            zygote.unhidden, zygote.modules = address["unhidden"], frozenset(address["modules"])
+            cls._instances[zygote.policy] = zygote
+
+    def owned(self) -> bool:
+        return self.owner == os.getpid()
+
+    def alive(self) -> bool:
+        if self.process is not None and self.owned():
+            return self.process.poll() is None
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+
     def fork(self, kind: str, fds: list[int], **info) -> int:
         return request_fork(self.path, kind, fds, **info)
 
     def stop(self) -> None:
+        """Stop the zygote if this process started it (another's is only forgotten)."""
+        if not self.owned() or self.process is None:
+            return
         if self.process.poll() is None:
             kill_child(self.process.pid)
             self.process.wait()
