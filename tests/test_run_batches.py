@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from answer_cells import one_answer
+
 from autograder.grading import pipeline
 from autograder.grading.environment import process_scratch_root, sandbox_environment
 from autograder.grading.recheck_sandbox import Sandbox

@@ -95,9 +95,10 @@ def grade_class(
 
 def make_batches(pending: list[Submission], size: int, jobs: int = 1) -> list[list[Submission]]:
     """Group submissions by student into batches of at most ``size`` students (one nbgrader
-    run each). One worker gets batches as even as possible; with ``jobs`` workers taking
-    batches as they are free, each batch holds at most a ``2 * jobs``-th of the students
-    left, so that the last ones hold one student each and the workers finish together.
+    run each). One worker gets batches as even as possible. With ``jobs`` workers, each
+    taking the next batch when it is free, a batch holds at most a ``2 * jobs``-th of the
+    students left, and the last students' notebooks go one by one: the workers finish
+    within a notebook of each other.
     """
     by_student: dict[str, list[Submission]] = {}
     for submission in pending:
@@ -105,15 +106,19 @@ def make_batches(pending: list[Submission], size: int, jobs: int = 1) -> list[li
     students = list(by_student.values())
     if not students:
         return []
-    if jobs > 1:
-        bounds = [0]
-        while bounds[-1] < len(students):
-            left = len(students) - bounds[-1]
-            bounds.append(bounds[-1] + min(size, math.ceil(left / (2 * jobs))))
-    else:
+    if jobs <= 1:
         count = math.ceil(len(students) / size)
         bounds = [round(i * len(students) / count) for i in range(count + 1)]
-    return [sum(students[a:b], []) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        return [sum(students[a:b], []) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    batches: list[list[Submission]] = []
+    start = 0
+    while start < len(students):
+        take = min(size, math.ceil((len(students) - start) / (2 * jobs)))
+        if take == 1:
+            return batches + [[s] for student in students[start:] for s in student]
+        batches.append(sum(students[start : start + take], []))
+        start += take
+    return batches
 
 
 def run_batches(
