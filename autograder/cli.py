@@ -103,7 +103,10 @@ def _add_grade_parser(commands: argparse._SubParsersAction) -> None:
     )
     grade.add_argument("--shard", type=_shard, help="I/N: grade only shard I of N (by student id)")
     grade.add_argument(
-        "--batch-size", type=int, default=Settings.batch_size, help="students per nbgrader run"
+        "--batch-size",
+        type=int,
+        default=Settings.batch_size,
+        help="most students per batch (one nbgrader run each)",
     )
     grade.add_argument("--no-feedback", action="store_true")
     grade.add_argument("--no-recheck", action="store_true", help="skip the trusted re-check")
