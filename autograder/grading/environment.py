@@ -173,9 +173,10 @@ def shared_zygotes(settings: Settings, sandbox_user: str) -> list[dict]:
     without a guard policy) for the grading workers this process spawns: its address for
     them (``Zygote.attach``), or none if it cannot start. Each worker starts the zygotes of
     the guard policies itself, when it needs them; they import less."""
-    if not start_zygote(settings, process_scratch_root(bool(sandbox_user)), sandbox_user):
+    scratch_root = process_scratch_root(bool(sandbox_user))
+    if not start_zygote(settings, scratch_root, sandbox_user):
         return []
-    return Zygote.addresses()
+    return [Zygote.shared(sandbox_environment(settings, scratch_root, sandbox_user)).address()]
 
 
 def start_zygote(settings: Settings, scratch_root: Path, sandbox_user: str) -> str:

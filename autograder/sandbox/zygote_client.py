@@ -101,11 +101,6 @@ class Zygote:
         }
 
     @classmethod
-    def addresses(cls) -> list[dict]:
-        """The addresses of this process's own zygotes that are running."""
-        return [z.address() for z in cls._instances.values() if z.owned() and z.alive()]
-
-    @classmethod
     def attach(cls, addresses: list[dict]) -> None:
         """Use the zygotes at ``addresses`` (another process's, same grading run) for the
         policies this process has no zygote of its own for."""
