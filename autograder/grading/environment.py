@@ -173,18 +173,20 @@ def shared_zygotes(settings: Settings, sandbox_user: str) -> list[dict]:
     without a guard policy) for the grading workers this process spawns: its address for
     them (``Zygote.attach``), or none if it cannot start. Each worker starts the zygotes of
     the guard policies itself, when it needs them; they import less."""
-    scratch_root = process_scratch_root(bool(sandbox_user))
-    if not start_zygote(settings, scratch_root, sandbox_user):
-        return []
-    return [Zygote.shared(sandbox_environment(settings, scratch_root, sandbox_user)).address()]
+    zygote = _unguarded_zygote(settings, process_scratch_root(bool(sandbox_user)), sandbox_user)
+    return [zygote.address()] if zygote else []
 
 
 def start_zygote(settings: Settings, scratch_root: Path, sandbox_user: str) -> str:
     """The socket of this process's pre-warmed sandbox zygote ("" if it cannot start)."""
-    env = sandbox_environment(settings, scratch_root, sandbox_user)
+    zygote = _unguarded_zygote(settings, scratch_root, sandbox_user)
+    return zygote.path if zygote else ""  # without one, kernels start the slow way
+
+
+def _unguarded_zygote(settings: Settings, scratch_root: Path, sandbox_user: str) -> Zygote | None:
     try:
-        zygote = Zygote.shared(env)
+        zygote = Zygote.shared(sandbox_environment(settings, scratch_root, sandbox_user))
     except (OSError, ZygoteError):
-        return ""  # kernels then start the slow way
+        return None
     use_preloaded(zygote.modules)  # what the guard's policies need to know, found for free
-    return zygote.path
+    return zygote
