@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -18,7 +21,7 @@ import pytest
 from autograder.audit import solution_sources, student_notebook
 from autograder.grading.keys import shard_of
 from autograder.grading.pipeline import grade_class, make_batches
-from autograder.grading.results import merge
+from autograder.grading.results import load_result, merge
 from autograder.grading.submission import Submission
 from autograder.notebook import notebook_info
 from autograder.settings import Settings
@@ -187,6 +190,8 @@ def crafted_class(folder: Path) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
+    """The class graded as a TA grades it: ``in5400 grade`` with two workers, from the class's
+    folder (relative paths), in a process of its own whose temporary folder is the class's."""
     folder = tmp_path_factory.mktemp("class")
     students = crafted_class(folder / "submissions")
     settings = Settings(
@@ -197,15 +202,27 @@ def graded(tmp_path_factory):
         memory_bytes=2 * 2**30,
         batch_size=3,
     )
-    results = grade_class(folder / "submissions", settings, [NB], progress=False)
+    options = ["--jobs", "2", "--timeout", "3", "--notebook-timeout", "90", "--memory", "2"]
+    options += ["--batch-size", "3", "--notebook", NB]
+    (folder / "tmp").mkdir()
+    run = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "grade", "submissions", "--out", "out", *options],
+        cwd=folder,
+        env={**os.environ, "TMPDIR": str(folder / "tmp")},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
     rows = {row["student"]: row for row in csv.DictReader(open(settings.out / "grades.csv"))}
     return {
         "rows": rows,
-        "results": {r.student: r for r in results},
+        "results": {s: load_result(settings.out, s, NB) for s in rows},
         "out": settings.out,
         "students": students,
         "settings": settings,
         "submissions": folder / "submissions",
+        "left_in_tmp": sorted(p.name for p in (folder / "tmp").iterdir()),
     }
 
 
@@ -362,6 +379,12 @@ def test_the_executed_notebooks_hold_the_hidden_tests_for_the_tas(graded):
         executed = nbformat.read(graded["out"] / "autograded" / student / f"{NB}.ipynb", 4)
         sources = "\n".join(cell.source for cell in executed.cells)
         assert "BEGIN HIDDEN TESTS" in sources, student
+
+
+def test_the_grading_processes_leave_nothing_in_the_temporary_folder(graded):
+    # The zygotes' sockets and each grading process's scratch folder (the forked worker's
+    # too) are gone; torch's compiler cache is torch's, kept between runs by design.
+    assert [name for name in graded["left_in_tmp"] if name != "torchinductor_root"] == []
 
 
 def test_a_second_run_reuses_every_result_and_gives_the_same_grades(graded):

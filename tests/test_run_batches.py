@@ -1,11 +1,18 @@
-"""How ``run_batches`` shares a class's batches: this process grades too, a spawned worker
+"""How ``run_batches`` shares a class's batches: this process grades too, a worker process
 takes the next batch when it is free, and a batch that fails or a worker that dies does not
-stop the others. ``grade_batch`` is replaced by a stand-in (importable by the spawned worker)
-that records which process graded each batch."""
+stop the others. ``grade_batch`` is replaced by a stand-in (importable by a spawned worker)
+that records which process graded each batch.
+
+Here, under pytest's threads, the workers are spawned; from a process with a single thread
+(the ``in5400`` command, or the fresh interpreter of the last test) they are forked."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -19,7 +26,7 @@ from autograder.grading.results import zero_result
 from autograder.grading.submission import Submission
 from autograder.notebook import NotebookInfo, notebook_info
 from autograder.sandbox.zygote_client import Zygote
-from autograder.settings import Settings
+from autograder.settings import ONE_THREAD_ENV, Settings
 
 NB = "04_pooling"
 PARENT_ENV = "IN5400_TEST_PARENT_PID"
@@ -49,10 +56,11 @@ def sandbox_facts(
     batch: list[Submission], infos: dict[str, NotebookInfo], settings, solutions, user, zygotes=None
 ) -> list:
     """Every submission graded 0 with, as its detail, the grading process's id, the id of
-    the zygote a re-check sandbox it starts is forked from, and whether that sandbox's
-    scratch directory is in this process's scratch folder."""
+    the zygote a re-check sandbox it starts is forked from, whether that sandbox's scratch
+    directory is in this process's scratch folder, and whether torch was imported before."""
     if not batch:
         return []
+    warm = "torch" in sys.modules
     if os.getpid() == int(os.environ[PARENT_ENV]):
         time.sleep(0.5)
     Zygote.attach(zygotes)
@@ -63,7 +71,7 @@ def sandbox_facts(
         zygote, where = sandbox.values["zygote"], Path(sandbox.values["where"])
     finally:
         sandbox.close()
-    detail = f"{os.getpid()} {zygote} {where.parent == scratch}"
+    detail = f"{os.getpid()} {zygote} {where.parent == scratch} {warm}"
     return [zero_result(s, infos[s.notebook], "ok", detail, "key") for s in batch]
 
 
@@ -103,7 +111,46 @@ def test_the_workers_fork_their_sandboxes_from_one_zygote_into_their_own_scratch
     tmp_path, monkeypatch
 ):
     details = run(tmp_path, [f"s{i}" for i in range(6)], 2, monkeypatch, sandbox_facts)
-    graders, zygotes, own_scratch = zip(*(d.split() for d in details.values()), strict=True)
+    graders, zygotes, own_scratch, _ = zip(*(d.split() for d in details.values()), strict=True)
     assert len(set(graders)) == 2, details  # this process and the spawned worker
     assert len(set(zygotes)) == 1, details  # the zygote this process started
     assert set(own_scratch) == {"True"}, details
+
+
+def test_from_a_single_threaded_process_the_worker_is_forked_warmed_up(tmp_path):
+    script = textwrap.dedent(
+        f"""
+        import json, os, sys
+        from pathlib import Path
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        import test_run_batches as here
+        from autograder.grading import pipeline
+        from autograder.grading.submission import Submission
+        from autograder.notebook import notebook_info
+        from autograder.settings import ONE_THREAD_ENV, Settings
+
+        os.environ[here.PARENT_ENV] = str(os.getpid())
+        pipeline.grade_batch = here.sandbox_facts
+        batches = [[Submission(f"s{{i}}", here.NB, None)] for i in range(6)]
+        settings = Settings(out=Path({str(tmp_path)!r}), jobs=2)
+        results = pipeline.run_batches(batches, notebook_info([here.NB]), settings, "", "", False)
+        print(json.dumps([os.getpid(), [r.detail for r in results]]))
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, **ONE_THREAD_ENV, "TMPDIR": str(tmp_path)},  # as `in5400 grade` runs
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    parent, details = json.loads(run.stdout.splitlines()[-1])
+    graders, zygotes, own_scratch, warm = zip(*(d.split() for d in details), strict=True)
+    assert len(set(graders)) == 2 and str(parent) in graders, details
+    assert len(set(zygotes)) == 1, details  # the zygote the parent started
+    assert set(own_scratch) == {"True"}, details
+    # The worker had torch before its first batch: it was forked from the warmed-up parent.
+    assert set(warm) == {"True"}, details
+    # Its scratch folder, the parent's and the zygotes' sockets are gone.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("in5400-")) == []

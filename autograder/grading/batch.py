@@ -59,7 +59,7 @@ def grade_batch(
 ) -> list[Result]:
     """Grade a few submissions: the trusted re-check first, then one ``nbgrader autograde``
     run in a private course folder for those it does not pass outright (``grading.direct``),
-    with the ``zygotes`` of the process that spawned this one (``shared_zygotes``)."""
+    with the ``zygotes`` of the process that spawned this one (``Zygote.addresses``)."""
     shield_this_process()
     Zygote.attach(zygotes or [])
     results, to_grade = triage(batch, infos, solutions)

@@ -6,17 +6,16 @@
 * ``sandbox_user_usable`` decides whether student code can run as another account;
 * ``grading_environment`` and ``sandbox_environment`` are the variables nbgrader,
   the kernels and the re-check sandboxes start with;
-* ``start_zygote`` starts (once per process and environment) the pre-warmed zygote, and
-  ``shared_zygotes`` starts it for the grading workers too;
+* ``start_zygote`` starts (once per process and environment) the pre-warmed zygote;
 * ``one_thread`` keeps this process's own torch at one thread (one grading job, one core).
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import functools
 import json
+import multiprocessing.util
 import os
 import shutil
 import stat
@@ -121,13 +120,20 @@ def sandbox_user_usable(user: str) -> bool:
     return probe.returncode == 0
 
 
-@functools.cache
 def process_scratch_root(shared_with_sandbox_user: bool) -> Path:
-    """This grader process's folder for sandboxes' scratch directories (removed at exit)."""
+    """This grading process's folder for its sandboxes' scratch directories, removed when it
+    exits. A grading worker forked from this process gets a folder of its own."""
+    return _scratch_root(os.getpid(), shared_with_sandbox_user)
+
+
+@functools.cache
+def _scratch_root(pid: int, shared_with_sandbox_user: bool) -> Path:
     root = Path(tempfile.mkdtemp(prefix="in5400-scratch-"))
     if shared_with_sandbox_user:
         os.chmod(root, 0o1777)
-    atexit.register(shutil.rmtree, root, True)
+    # Run at exit by this process only, a forked multiprocessing worker included (which
+    # leaves without running ``atexit``'s functions).
+    multiprocessing.util.Finalize(None, shutil.rmtree, args=(root, True), exitpriority=0)
     return root
 
 
@@ -168,25 +174,12 @@ def sandbox_environment(
     }
 
 
-def shared_zygotes(settings: Settings, sandbox_user: str) -> list[dict]:
-    """Start the unguarded zygote (torch, the kernels' start-up, the re-check's sandboxes
-    without a guard policy) for the grading workers this process spawns: its address for
-    them (``Zygote.attach``), or none if it cannot start. Each worker starts the zygotes of
-    the guard policies itself, when it needs them; they import less."""
-    zygote = _unguarded_zygote(settings, process_scratch_root(bool(sandbox_user)), sandbox_user)
-    return [zygote.address()] if zygote else []
-
-
 def start_zygote(settings: Settings, scratch_root: Path, sandbox_user: str) -> str:
-    """The socket of this process's pre-warmed sandbox zygote ("" if it cannot start)."""
-    zygote = _unguarded_zygote(settings, scratch_root, sandbox_user)
-    return zygote.path if zygote else ""  # without one, kernels start the slow way
-
-
-def _unguarded_zygote(settings: Settings, scratch_root: Path, sandbox_user: str) -> Zygote | None:
+    """The socket of this process's pre-warmed sandbox zygote, once it is ready ("" if it
+    cannot start)."""
     try:
         zygote = Zygote.shared(sandbox_environment(settings, scratch_root, sandbox_user))
+        use_preloaded(zygote.modules)  # what the guard's policies need to know, found for free
     except (OSError, ZygoteError):
-        return None
-    use_preloaded(zygote.modules)  # what the guard's policies need to know, found for free
-    return zygote
+        return ""  # without one, kernels start the slow way
+    return zygote.path

@@ -22,7 +22,7 @@ import math
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
@@ -31,7 +31,7 @@ from unittest import mock
 
 from autograder.course import available_notebooks, repo_root
 from autograder.grading.batch import grade_batch
-from autograder.grading.environment import sandbox_user_usable, shared_zygotes
+from autograder.grading.environment import sandbox_user_usable
 from autograder.grading.keys import result_key, shard_of, solutions_key
 from autograder.grading.results import (
     Result,
@@ -43,8 +43,10 @@ from autograder.grading.results import (
     zero_result,
 )
 from autograder.grading.submission import Submission, discover
+from autograder.grading.warm_up import warm_up
 from autograder.notebook import NotebookInfo, notebook_info
 from autograder.sandbox.hide import secret_paths, shield_this_process
+from autograder.sandbox.zygote_client import Zygote
 from autograder.settings import ONE_THREAD_ENV, Settings
 
 
@@ -62,6 +64,8 @@ def grade_class(
     """
     names = notebooks or available_notebooks()
     shield_this_process()
+    # nbgrader and the kernels work in other folders than this process: OUT as a full path.
+    settings = replace(settings, out=settings.out.absolute())
     if not settings.secrets:
         hidden = secret_paths(repo_root(), settings.out, submissions_dir)
         settings = replace(settings, secrets=tuple(map(str, hidden)))
@@ -129,31 +133,66 @@ def run_batches(
     user: str,
     progress: bool,
 ) -> list[Result]:
-    """Grade ``batches`` with ``settings.jobs`` workers: this process, whose modules are
-    already imported, and ``jobs - 1`` spawned processes (``BatchQueue``)."""
+    """Grade ``batches`` with ``settings.jobs`` workers: this process, warmed up first
+    (``warm_up``), and ``jobs - 1`` worker processes (``worker_pool``)."""
     from tqdm.auto import tqdm
 
-    bar = tqdm(
-        total=sum(len(b) for b in batches), unit="notebook", disable=not progress, desc="grading"
-    )
-    queue = BatchQueue(batches, infos, settings.out, bar.update)
+    warm_up(list(infos), settings, user)
     args = (infos, settings, solutions, user)
-    try:
-        if settings.jobs <= 1:
+    with contextlib.ExitStack() as stack:
+        # The workers start before the progress bar's thread.
+        pool = stack.enter_context(worker_pool(settings.jobs - 1, args))
+        bar = stack.enter_context(
+            tqdm(
+                total=sum(len(b) for b in batches),
+                unit="notebook",
+                disable=not progress,
+                desc="grading",
+            )
+        )
+        queue = BatchQueue(batches, infos, settings.out, bar.update)
+        if pool is None:
             queue.work(args)
         else:
-            queue.share(args, settings.jobs - 1)
-    finally:
-        bar.close()
+            queue.share((*args, Zygote.addresses()), pool, settings.jobs - 1)
     return queue.results
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int, args: tuple) -> Iterator[ProcessPoolExecutor | None]:
+    """``workers`` grading processes (none: ``None``), started now. They are forked from this
+    process, warmed up as it is (``warm_up``), when it runs a single thread, as the
+    ``in5400`` command does; otherwise (pytest, a notebook) they are spawned, since a forked
+    worker could inherit a lock another thread holds and hang on it forever. ``args`` are
+    ``grade_batch``'s after the batch."""
+    if workers < 1:
+        yield None
+        return
+    method = "fork" if single_threaded() else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # An empty batch each: a spawned worker starts (on one thread) and imports the grader
+        # while this process goes on.
+        with mock.patch.dict(os.environ, ONE_THREAD_ENV):
+            for _ in range(workers):
+                pool.submit(grade_batch, [], *args)
+        yield pool
+
+
+def single_threaded() -> bool:
+    """Whether this process runs a single thread (counted by Linux; elsewhere: not known)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 class BatchQueue:
     """Batches waiting to be graded, each taken by the first worker that is free: this
-    process, or a thread that hands it to a spawned worker process. Results are saved as
-    they come. A batch that fails is recorded as a grader error, without a key, so that the
-    next run grades it again; the other batches go on, and when a worker process dies, this
-    process grades its batch and the rest."""
+    process, or a thread that hands it to a worker process. Results are saved as they come.
+    A batch that fails is recorded as a grader error, without a key, so that the next run
+    grades it again; the other batches go on, and when a worker process dies, this process
+    grades its batch and the rest."""
 
     def __init__(
         self,
@@ -191,38 +230,26 @@ class BatchQueue:
                 self.results.extend(graded)
                 self.advance(len(graded))
 
-    def share(self, args: tuple, workers: int) -> None:
-        """Grade with this process and ``workers`` spawned processes; ``args`` are
-        ``grade_batch``'s after the batch, up to the sandbox user. The workers fork their
-        sandboxes from this process's unguarded zygote, started while they start."""
-        _, settings, _, user = args
-        # "spawn": a forked worker could inherit a lock held by another thread of
-        # this process (pytest, a notebook client, torch) and hang on it forever.
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-            # An empty batch: each worker starts (on one thread) and imports the grader now,
-            # beside the zygote.
-            with mock.patch.dict(os.environ, ONE_THREAD_ENV):
-                for _ in range(workers):
-                    pool.submit(grade_batch, [], *args)
-            args = (*args, shared_zygotes(settings, user))
+    def share(self, args: tuple, pool: ProcessPoolExecutor, workers: int) -> None:
+        """Grade with this process and the ``workers`` processes of ``pool``; ``args`` are
+        ``grade_batch``'s after the batch, the zygotes' addresses included."""
 
-            def feed() -> None:
-                with contextlib.suppress(BrokenProcessPool):  # this process goes on
-                    self.work(args, pool)
+        def feed() -> None:
+            with contextlib.suppress(BrokenProcessPool):  # this process goes on
+                self.work(args, pool)
 
-            feeders = [threading.Thread(target=feed) for _ in range(workers)]
+        feeders = [threading.Thread(target=feed) for _ in range(workers)]
+        for feeder in feeders:
+            feeder.start()
+        try:
+            self.work(args)
             for feeder in feeders:
-                feeder.start()
-            try:
-                self.work(args)
-                for feeder in feeders:
-                    feeder.join()
-                self.work(args)  # what a dead worker left
-            finally:
-                self.waiting.clear()  # on an interruption, the feeders stop after their batch
-                for feeder in feeders:
-                    feeder.join()
+                feeder.join()
+            self.work(args)  # what a dead worker left
+        finally:
+            self.waiting.clear()  # on an interruption, the feeders stop after their batch
+            for feeder in feeders:
+                feeder.join()
 
 
 def _grader_error(

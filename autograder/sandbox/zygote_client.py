@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import atexit
 import json
+import multiprocessing.util
 import os
 import shutil
 import signal
@@ -46,14 +46,16 @@ class Zygote:
     """Pre-warmed zygotes per grading run: one per sandbox environment and guard policy
     (``autograder.sandbox.guard``; the unguarded one also starts the notebook kernels).
 
-    A zygote belongs to the process that started it; the grading workers that process
-    spawns use its zygotes too (``address``, ``attach``), asking for their children to work
-    in their own scratch folders, instead of starting their own.
+    A zygote belongs to the process that started it, which stops it at exit. The grading
+    workers that process forks use its zygotes too, and so do those it spawns (``addresses``,
+    ``attach``); each asks for its children to work in its own scratch folder.
     """
 
     _instances: dict[str, Zygote] = {}
 
     def __init__(self, env: dict[str, str], policy: str = "") -> None:
+        """Start a zygote; it is ready to fork about 2 s later (``ready``), and this process
+        can do other work meanwhile."""
         self.env, self.policy, self.owner = env, policy, os.getpid()
         self.folder = Path(tempfile.mkdtemp(prefix="in5400-zygote-"))  # mode 0700
         self.path = str(self.folder / "socket")
@@ -67,17 +69,28 @@ class Zygote:
             start_new_session=True,
         )
         self.pid = self.process.pid
-        ready = self.process.stdout.readline().decode(errors="replace")
-        try:
-            if not ready.startswith("ready "):
-                raise ValueError(ready)
-            report = json.loads(ready[len("ready ") :])
-            self.unhidden: str = report["unhidden"]  # why the secrets are visible, or ""
-            self.modules = frozenset(report["modules"])  # what its preload imported
-        except (ValueError, KeyError, TypeError):
-            self.stop()
-            raise ZygoteError("the sandbox zygote did not start") from None
-        atexit.register(self.stop)
+        self.report: dict | None = None  # what it says when it is ready (``ready``)
+        # At exit of this process only, a forked multiprocessing worker included.
+        multiprocessing.util.Finalize(None, self.stop, exitpriority=0)
+
+    def ready(self) -> dict:
+        """Wait until the zygote can fork; return its report: ``unhidden``, why the secrets
+        are visible ("" if they are hidden), and ``modules``, what its preload imported."""
+        if self.report is None:
+            line = self.process.stdout.readline().decode(errors="replace")
+            try:
+                if not line.startswith("ready "):
+                    raise ValueError(line)
+                report = json.loads(line[len("ready ") :])
+                self.report = {"unhidden": report["unhidden"], "modules": report["modules"]}
+            except (ValueError, KeyError, TypeError):
+                self.stop()
+                raise ZygoteError("the sandbox zygote did not start") from None
+        return self.report
+
+    @property
+    def modules(self) -> frozenset[str]:
+        return frozenset(self.ready()["modules"])
 
     @classmethod
     def shared(cls, env: dict[str, str], policy: str = "") -> Zygote:
@@ -92,13 +105,19 @@ class Zygote:
 
     def address(self) -> dict:
         """What another grading process needs to use this zygote (``attach``), as JSON data."""
-        return {
-            "policy": self.policy,
-            "path": self.path,
-            "pid": self.pid,
-            "unhidden": self.unhidden,
-            "modules": sorted(self.modules),
-        }
+        return {"policy": self.policy, "path": self.path, "pid": self.pid, **self.ready()}
+
+    @classmethod
+    def addresses(cls) -> list[dict]:
+        """The addresses of the running zygotes this process started, for ``attach``."""
+        found = []
+        for zygote in list(cls._instances.values()):
+            if zygote.owned() and zygote.alive():
+                try:
+                    found.append(zygote.address())
+                except ZygoteError:  # it did not start: the workers start their own
+                    continue
+        return found
 
     @classmethod
     def attach(cls, addresses: list[dict]) -> None:
@@ -112,7 +131,7 @@ class Zygote:
             zygote.env, zygote.policy, zygote.owner = {}, address["policy"], None
             zygote.folder, zygote.process = None, None
             zygote.path, zygote.pid = address["path"], int(address["pid"])
-            zygote.unhidden, zygote.modules = address["unhidden"], frozenset(address["modules"])
+            zygote.report = {k: address[k] for k in ("unhidden", "modules")}
             cls._instances[zygote.policy] = zygote
 
     def owned(self) -> bool:
@@ -130,6 +149,7 @@ class Zygote:
         return True
 
     def fork(self, kind: str, fds: list[int], **info) -> int:
+        self.ready()
         return request_fork(self.path, kind, fds, **info)
 
     def stop(self) -> None:
