@@ -91,7 +91,7 @@ def profile(students: int, kind: str) -> None:
     from grading_speed import make_class
 
     from autograder.course import available_notebooks
-    from autograder.grading import batch, recheck
+    from autograder.grading import batch, pipeline, recheck
     from autograder.grading import recheck_sandbox as sandbox
     from autograder.grading.environment import prepare
     from autograder.grading.pipeline import grade_class
@@ -100,7 +100,7 @@ def profile(students: int, kind: str) -> None:
 
     times: dict[str, list[float]] = collections.defaultdict(list)
     stages = [
-        ("start_zygote", "zygote start (once per grading process)"),
+        ("warm_up", "warm-up beside the zygotes' start (once per grading process)"),
         ("triage", "triage (missing, malformed)"),
         ("trusted_verdicts", "trusted re-check (every test cell)"),
         ("executed_notebook", "executed notebooks from the re-check"),
@@ -113,7 +113,7 @@ def profile(students: int, kind: str) -> None:
         ("write_feedback", "feedback pages (HTML)"),
     ]
     for name, label in stages:
-        timer(batch, name, label, times)
+        timer(pipeline if name == "warm_up" else batch, name, label, times)
     timer(sandbox.Sandbox, "start", "re-check: sandbox start (fork, setup, answers)", times)
     timer(sandbox.Sandbox, "call", "re-check: calls into the sandboxes", times)
     timer(recheck, "judge_cell", "re-check: test cells (calls included)", times)
