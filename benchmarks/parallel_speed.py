@@ -1,8 +1,9 @@
 """How well does `in5400 grade --jobs 2` use a second core? `--jobs 1` vs `--jobs 2` on one class.
 
 The class is `grading_speed.generated_class`'s (perfect, blank and wrong students by turns,
-every notebook), large enough that the one-off costs of a grading run (its start, the
-zygotes, the first student of each process: about 6 s) weigh as they do for a real class;
+every notebook), large enough that the one-off costs of a grading run (its imports, the
+zygotes' start, its exit: about 4 s) weigh as they do for a real class (``--students 12``
+shows them weigh on a small one);
 plain nbgrader is left out (40 to 90 s per student). Both runs grade the same files, one after
 the other, each `in5400 grade` in a fresh process. For comparison, the machine's own
 ceiling: a plain Python loop in one process, then in two side by side.
