@@ -202,11 +202,18 @@ def graded(tmp_path_factory):
         memory_bytes=2 * 2**30,
         batch_size=3,
     )
-    options = ["--jobs", "2", "--timeout", "3", "--notebook-timeout", "90", "--memory", "2"]
-    options += ["--batch-size", "3", "--notebook", NB]
+    options = {
+        "--jobs": settings.jobs,
+        "--timeout": settings.cell_timeout,
+        "--notebook-timeout": settings.notebook_timeout,
+        "--memory": settings.memory_bytes / 2**30,
+        "--batch-size": settings.batch_size,
+        "--notebook": NB,
+    }
     (folder / "tmp").mkdir()
     run = subprocess.run(
-        [sys.executable, "-m", "autograder.cli", "grade", "submissions", "--out", "out", *options],
+        [sys.executable, "-m", "autograder.cli", "grade", "submissions", "--out", "out"]
+        + [str(item) for option in options.items() for item in option],
         cwd=folder,
         env={**os.environ, "TMPDIR": str(folder / "tmp")},
         capture_output=True,

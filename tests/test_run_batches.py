@@ -81,6 +81,11 @@ def run(
     """{student: detail} after grading one batch per student with ``jobs`` workers."""
     monkeypatch.setenv(PARENT_ENV, str(os.getpid()))
     monkeypatch.setattr(pipeline, "grade_batch", grade)
+    return graded_by(tmp_path, students, jobs)
+
+
+def graded_by(tmp_path: Path, students: list[str], jobs: int) -> dict[str, str]:
+    """``run``'s grading, once ``grade_batch`` is replaced and ``PARENT_ENV`` set."""
     batches = [[Submission(student, NB, None)] for student in students]
     settings = Settings(out=tmp_path, jobs=jobs)
     results = pipeline.run_batches(batches, notebook_info([NB]), settings, "", "", False)
@@ -125,16 +130,11 @@ def test_from_a_single_threaded_process_the_worker_is_forked_warmed_up(tmp_path)
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         import test_run_batches as here
         from autograder.grading import pipeline
-        from autograder.grading.submission import Submission
-        from autograder.notebook import notebook_info
-        from autograder.settings import ONE_THREAD_ENV, Settings
 
         os.environ[here.PARENT_ENV] = str(os.getpid())
         pipeline.grade_batch = here.sandbox_facts
-        batches = [[Submission(f"s{{i}}", here.NB, None)] for i in range(6)]
-        settings = Settings(out=Path({str(tmp_path)!r}), jobs=2)
-        results = pipeline.run_batches(batches, notebook_info([here.NB]), settings, "", "", False)
-        print(json.dumps([os.getpid(), [r.detail for r in results]]))
+        details = here.graded_by(Path({str(tmp_path)!r}), [f"s{{i}}" for i in range(6)], 2)
+        print(json.dumps([os.getpid(), list(details.values())]))
         """
     )
     run = subprocess.run(

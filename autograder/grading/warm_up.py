@@ -20,7 +20,7 @@ from autograder.grading.environment import (
 from autograder.grading.recheck import policy_for
 from autograder.sandbox.guard_policy import zygote_key
 from autograder.sandbox.preload import warm_up_torch
-from autograder.sandbox.zygote_client import Zygote, ZygoteError
+from autograder.sandbox.zygote_client import Zygote
 from autograder.settings import Settings
 
 
@@ -42,5 +42,5 @@ def warm_up(notebooks: list[str], settings: Settings, sandbox_user: str) -> None
             for key in {zygote_key(policy) for policy in policy_for(name).values()}:
                 try:
                     Zygote.shared(env, key)  # starts now; the first sandbox waits for it
-                except (OSError, ZygoteError):
+                except OSError:
                     continue
